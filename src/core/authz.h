@@ -1,0 +1,45 @@
+/* authz.h - the one authorisation decision.
+ *
+ * Every handler asks authz_permits(principal, permission, target) before it
+ * acts; the router asks it for each route's declared permission, so a
+ * handler cannot forget.  The answer comes from the role (what it may do)
+ * and the scope (over which schools, regions and people).
+ *
+ * To add a capability: add a permission below, its row in the table in
+ * authz.c, and a target when it acts on a school or a person. */
+#ifndef TDC_AUTHZ_H
+#define TDC_AUTHZ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/principal.h"
+
+enum permission {
+	PERM_SIGNED_IN = 0,   /* any signed-in account: home, /api/v1/me */
+	PERM_ACCOUNTS_MANAGE, /* list, create, disable accounts, reset passwords, revoke sessions */
+	PERM_AUDIT_READ,      /* read the audit log */
+	PERM_REGISTRY_READ,   /* see schools and persons in scope */
+	PERM_REGISTRY_WRITE,  /* change schools and persons in scope */
+	PERM_ALLIANCE_MANAGE, /* the alliance's council, plans and reports */
+	PERM_EVALUATE,        /* score assigned evaluations */
+	PERM__MAX
+};
+
+/* What an action touches; NULL or all-empty means no particular object. */
+struct authz_target {
+	int64_t person_id;         /* a person's own records */
+	const char *school_code;
+	const char *district_code; /* the school's district */
+	const char *stage;         /* the school's stage: kindergarten, vocational ... */
+	const char *ownership;     /* public, private */
+};
+
+bool authz_permits(const struct principal *p, enum permission perm,
+		   const struct authz_target *target);
+/* Does a municipal centre's domain (000 art. 7) cover a school of this
+ * stage and ownership? */
+bool authz_domain_covers(const char *domain, const char *stage, const char *ownership);
+const char *authz_permission_name(enum permission perm);
+
+#endif

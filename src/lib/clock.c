@@ -1,0 +1,40 @@
+/* clock.c - UTC ISO-8601 times (see clock.h). */
+#include "clock.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void clock_iso(time_t t, char out[ISO_TIME_LEN])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, ISO_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void clock_now_iso(char out[ISO_TIME_LEN])
+{
+	clock_iso(time(NULL), out);
+}
+
+int clock_parse_iso(const char *s, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof tm);
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (!end || *end)
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+double clock_ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
+	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}

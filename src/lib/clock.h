@@ -1,0 +1,16 @@
+/* clock.h - times as the database stores them: UTC ISO-8601 text.
+ * Rules take 'now' as an argument; only the edges (handlers, commands) read
+ * the clock, so tests can set it. */
+#ifndef TDC_CLOCK_H
+#define TDC_CLOCK_H
+
+#include <time.h>
+
+enum { ISO_TIME_LEN = 21 }; /* "2026-11-23T15:04:05Z" + NUL */
+
+void clock_iso(time_t t, char out[ISO_TIME_LEN]);
+void clock_now_iso(char out[ISO_TIME_LEN]);
+int clock_parse_iso(const char *s, time_t *out);
+double clock_ms_since(const struct timespec *start);
+
+#endif

@@ -1,0 +1,140 @@
+/* main.c - tdc: the command table and dispatch.
+ *
+ * Every subcommand is one row below and one file in src/cli/, with its own
+ * usage text; 'tdc help NAME' and 'tdc NAME --help' print it.  Only main()
+ * and src/cli/ may exit: the rest returns errors. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "lib/secret.h"
+
+#ifndef TDC_VERSION
+#define TDC_VERSION "0.0.0"
+#endif
+
+/* ---- The commands --------------------------------------------------------- */
+
+const struct cli_cmd cli_commands[] = {
+	{ "init", cmd_init, "create a database, optionally with the demo city",
+	  "usage: tdc init --db PATH [--demo [--teachers N] [--seed S]]\n"
+	  "\n"
+	  "Creates the database at PATH and applies every migration.  With --demo it\n"
+	  "also creates the demo city of Guangzhou (its centres, the alliance, about\n"
+	  "300 schools and N persons, 20000 by default) and one account per role,\n"
+	  "whose sign-ins it prints.\n"
+	  "\n"
+	  "    --db PATH       the database file (also TDC_DB)\n"
+	  "    --demo          add the demo city; PATH must be a new database\n"
+	  "    --teachers N    persons in the demo city (default 20000)\n"
+	  "    --seed S        random seed, for a reproducible city (default 1)\n" },
+	{ "serve", cmd_serve, "serve the web site and the JSON API",
+	  "usage: tdc serve --db PATH [--listen ADDR:PORT] [--config FILE] [--threads N]\n"
+	  "\n"
+	  "Serves the site until SIGTERM or SIGINT, then finishes the requests in\n"
+	  "flight and stops.  Prints the address once listening; port 0 picks a free\n"
+	  "one.  Logs one line per request on stderr.\n"
+	  "\n"
+	  "    --db PATH           the database (also TDC_DB, [database] path)\n"
+	  "    --listen ADDR:PORT  where to listen (default 127.0.0.1:8080; also TDC_LISTEN)\n"
+	  "    --config FILE       an INI configuration (also TDC_CONFIG); see docs/operations.md\n"
+	  "    --threads N         worker threads (default: one per core; also TDC_THREADS)\n" },
+	{ "migrate", cmd_migrate, "bring a database's schema up to this tdc",
+	  "usage: tdc migrate --db PATH\n"
+	  "\n"
+	  "Applies the migrations this tdc has and the database lacks, each in its own\n"
+	  "transaction.  A database newer than this tdc is refused.\n" },
+	{ "user", cmd_user, "add, list, disable and enable accounts",
+	  "usage: tdc user add LOGIN --role ROLE [--scope CODE] [--person ID_NUMBER]\n"
+	  "                [--name NAME] --password-stdin --db PATH\n"
+	  "   or: tdc user list [--role ROLE] [--db PATH]\n"
+	  "   or: tdc user disable LOGIN [--db PATH]\n"
+	  "   or: tdc user enable LOGIN [--db PATH]\n"
+	  "   or: tdc user password LOGIN --password-stdin [--db PATH]\n"
+	  "\n"
+	  "ROLE is one of teacher, school_admin, centre_admin, alliance, evaluator,\n"
+	  "bureau, sysadmin.  CODE is what the role needs: a 10-digit school\n"
+	  "identifier (school_admin), a centre code or a division code (centre_admin),\n"
+	  "an alliance code (alliance), a division code (bureau); the others take\n"
+	  "none.  A teacher account names its person with --person.  The password is\n"
+	  "read from the first line of standard input, never from the command line.\n"
+	  "Disabling ends the account's sessions and API tokens at once.\n" },
+	{ "token", cmd_token, "issue and revoke API tokens",
+	  "usage: tdc token add LOGIN [--days N] [--db PATH]\n"
+	  "   or: tdc token revoke TOKEN [--db PATH]\n"
+	  "\n"
+	  "'add' prints one new API token on one line, valid N days (default 90):\n"
+	  "send it as 'Authorization: Bearer TOKEN'.  Only its hash is kept, so it\n"
+	  "cannot be shown again.  'revoke' ends a token at once.\n" },
+	{ "backup", cmd_backup, "copy the database consistently, even while serving",
+	  "usage: tdc backup --db PATH --to FILE\n"
+	  "\n"
+	  "Writes a consistent copy of the database to FILE with SQLite's online\n"
+	  "backup, while the server may go on writing.  FILE must not exist.\n" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* ---- Help ------------------------------------------------------------------- */
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "usage: tdc [--version] [--help] COMMAND [ARGS]\n\n"
+		   "tdc runs a city's teacher development centres: training, hours,\n"
+		   "assessment and registration.  The commands:\n\n");
+	for (const struct cli_cmd *c = cli_commands; c->name; c++)
+		fprintf(f, "   %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'tdc help COMMAND' or 'tdc COMMAND --help' tells more of one.\n"
+		   "Exit status: 0 done, 1 the work failed, 2 wrong usage.\n");
+}
+
+/* ---- Main! -------------------------------------------------------------------- */
+
+int main(int argc, char **argv)
+{
+	const struct cli_cmd *cmd;
+	int rc;
+
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_help(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("tdc %s\n", TDC_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			print_help(stdout);
+			return EXIT_OK;
+		}
+		if (!cli_find(argv[2])) {
+			fprintf(stderr, "tdc: no command '%s'; see 'tdc --help'\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		return cli_usage(argv[2], true);
+	}
+	cmd = cli_find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "tdc: '%s' is not a tdc command; see 'tdc --help'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return cli_usage(cmd->name, true);
+	if (secret_init() < 0) {
+		fprintf(stderr, "tdc: cannot initialise libsodium\n");
+		return EXIT_FAIL;
+	}
+	rc = cmd->run(argc - 1, argv + 1);
+	/* a full disk must not look like success (as git's run_builtin) */
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		fprintf(stderr, "tdc: write failure on standard output: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return rc;
+}

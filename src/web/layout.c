@@ -1,0 +1,140 @@
+/* layout.c - the page frame and navigation (see layout.h). */
+#include "layout.h"
+
+#include <string.h>
+
+#include "core/authz.h"
+#include "web/html.h"
+
+struct nav_item {
+	const char *href;
+	enum text_id label;
+	enum permission perm;
+};
+
+/* Navigation shows only what the role may open: the same permissions the
+ * router checks, so a link never leads to a 403. */
+static const struct nav_item nav[] = {
+	{ "/", TX_HOME, PERM_SIGNED_IN },
+	{ "/admin/accounts", TX_ACCOUNTS, PERM_ACCOUNTS_MANAGE },
+	{ "/admin/audit", TX_AUDIT_LOG, PERM_AUDIT_READ },
+};
+
+const char *layout_role_name(struct request *req, enum role r)
+{
+	return text_enum(req->lang, "role", role_code(r));
+}
+
+static void lang_link(struct request *req)
+{
+	enum lang other = req->lang == LANG_ZH ? LANG_EN : LANG_ZH;
+
+	html(req, "<a class=\"lang\" href=\"/lang?to=");
+	html(req, text_lang_code(other));
+	html(req, "&amp;back=");
+	html_url_arg(req, req->path);
+	html(req, "\" lang=\"");
+	html(req, other == LANG_EN ? "en" : "zh-CN");
+	html(req, "\">");
+	html_text(req, T(req, TX_LANGUAGE_OTHER));
+	html(req, "</a>");
+}
+
+void layout_start(struct request *req, const char *title)
+{
+	bool in = principal_signed_in(&req->who);
+
+	html(req, "<!doctype html>\n<html lang=\"");
+	html(req, req->lang == LANG_EN ? "en" : "zh-CN");
+	html(req, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+		  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	html_text(req, title);
+	html(req, " · ");
+	html_text(req, req->app->config.site_name);
+	html(req, "</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
+		  "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+		  "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+	html_text(req, T(req, TX_SKIP_TO_CONTENT));
+	html(req, "</a>\n<header class=\"site\">\n<div class=\"bar\">\n"
+		  "<a class=\"brand\" href=\"/\"><img src=\"/static/favicon.svg\" alt=\"\" width=\"28\" height=\"28\">"
+		  "<span>");
+	html_text(req, req->app->config.site_name);
+	html(req, "</span></a>\n<div class=\"who\">");
+	lang_link(req);
+	if (in) {
+		html(req, "<span class=\"user\"><span class=\"name\">");
+		html_text(req, req->who.name);
+		html(req, "</span><span class=\"role\">");
+		html_text(req, layout_role_name(req, req->who.role));
+		if (*req->who.scope_name) {
+			html(req, " · ");
+			html_text(req, req->who.scope_name);
+		}
+		html(req, "</span></span><form class=\"signout\" method=\"post\" action=\"/logout\">");
+		html_csrf(req);
+		html(req, "<button type=\"submit\">");
+		html_text(req, T(req, TX_SIGN_OUT));
+		html(req, "</button></form>");
+	}
+	html(req, "</div>\n</div>\n");
+	if (in) {
+		html(req, "<nav class=\"main\" aria-label=\"");
+		html_attr(req, T(req, TX_MENU));
+		html(req, "\"><ul>");
+		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+			bool current;
+
+			if (!authz_permits(&req->who, nav[i].perm, NULL))
+				continue;
+			current = !strcmp(nav[i].href, "/") ? !strcmp(req->path, "/") :
+				  !strncmp(req->path, nav[i].href, strlen(nav[i].href));
+			html(req, current ? "<li><a aria-current=\"page\" href=\"" : "<li><a href=\"");
+			html_attr(req, nav[i].href);
+			html(req, "\">");
+			html_text(req, T(req, nav[i].label));
+			html(req, "</a></li>");
+		}
+		html(req, "</ul></nav>\n");
+	}
+	html(req, "</header>\n<main id=\"main\">\n");
+}
+
+void layout_end(struct request *req)
+{
+	html(req, "</main>\n<footer class=\"site\"><p>");
+	html_text(req, T(req, TX_FOOTER));
+	html(req, "</p></footer>\n</body>\n</html>\n");
+}
+
+void layout_notice(struct request *req, const char *kind, const char *message)
+{
+	html(req, "<p class=\"notice ");
+	html_attr(req, kind);
+	html(req, strcmp(kind, "error") ? "\" role=\"status\">" : "\" role=\"alert\">");
+	html_text(req, message);
+	html(req, "</p>\n");
+}
+
+void layout_error_page(struct request *req, int status, const char *message)
+{
+	const char *help = status == 403 ? T(req, TX_ERR_403_HELP) :
+			   status == 404 ? T(req, TX_ERR_404_HELP) : NULL;
+
+	req->status = status;
+	req->content_type = "text/html; charset=utf-8";
+	layout_start(req, message);
+	html(req, "<section class=\"error-page\"><p class=\"code\">");
+	html_textf(req, "%d", status);
+	html(req, "</p><h1>");
+	html_text(req, message);
+	html(req, "</h1>");
+	if (help) {
+		html(req, "<p>");
+		html_text(req, help);
+		html(req, "</p>");
+	}
+	html(req, "<p><a class=\"button\" href=\"/\">");
+	html_text(req, T(req, TX_BACK_HOME));
+	html(req, "</a></p></section>\n");
+	layout_end(req);
+}

@@ -1,0 +1,19 @@
+/* layout.h - the frame of every page: head, header with the site's name,
+ * the user, the language link and sign-out; navigation by role; footer.
+ * Pages write only their <main> content between layout_start() and
+ * layout_end(). */
+#ifndef TDC_LAYOUT_H
+#define TDC_LAYOUT_H
+
+#include "web/request.h"
+
+void layout_start(struct request *req, const char *title);
+void layout_end(struct request *req);
+/* A whole friendly error page with status, e.g. 403 or 404. */
+void layout_error_page(struct request *req, int status, const char *message);
+/* A notice box: kind is "ok", "error" or "info". */
+void layout_notice(struct request *req, const char *kind, const char *message);
+/* The role's name in the request's language. */
+const char *layout_role_name(struct request *req, enum role r);
+
+#endif

@@ -1,0 +1,259 @@
+/* home.c - the home page of each role: counts of what is in scope and
+ * shortcuts.  Later capabilities (hours, programmes, assessment) add their
+ * panels here. */
+#include "web/pages/pages.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "core/authz.h"
+#include "core/org.h"
+#include "lib/idcard.h"
+#include "web/html.h"
+#include "web/layout.h"
+
+static void stat(struct request *req, enum text_id label, int64_t value)
+{
+	html(req, "<div class=\"stat\"><span class=\"value\">");
+	html_textf(req, "%lld", (long long)value);
+	html(req, "</span><span class=\"label\">");
+	html_text(req, T(req, label));
+	html(req, "</span></div>");
+}
+
+static void shortcut(struct request *req, const char *href, enum text_id label)
+{
+	html(req, "<li>");
+	html_link(req, href, T(req, label));
+	html(req, "</li>");
+}
+
+static void breakdown_table(struct request *req, const struct org_scope *sc, const char *by,
+			    enum text_id caption, enum text_id first_col, const char *enum_kind)
+{
+	struct org_row *rows;
+	int n;
+
+	if (org_breakdown(req->store, req->arena, sc, by, &rows, &n) < 0 || n == 0)
+		return;
+	html(req, "<section class=\"panel\"><h2>");
+	html_text(req, T(req, caption));
+	html(req, "</h2><table class=\"data\"><thead><tr><th scope=\"col\">");
+	html_text(req, T(req, first_col));
+	html(req, "</th><th scope=\"col\" class=\"num\">");
+	html_text(req, T(req, TX_SCHOOLS));
+	html(req, "</th><th scope=\"col\" class=\"num\">");
+	html_text(req, T(req, TX_TEACHERS));
+	html(req, "</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		html(req, "<tr><th scope=\"row\">");
+		html_text(req, enum_kind ? text_enum(req->lang, enum_kind, rows[i].code) : rows[i].name);
+		html(req, "</th><td class=\"num\">");
+		html_textf(req, "%lld", (long long)rows[i].schools);
+		html(req, "</td><td class=\"num\">");
+		html_textf(req, "%lld", (long long)rows[i].persons);
+		html(req, "</td></tr>");
+	}
+	html(req, "</tbody></table></section>\n");
+}
+
+static void heading(struct request *req)
+{
+	html(req, "<div class=\"page-head\"><h1>");
+	html_textf(req, T(req, TX_WELCOME), req->who.name);
+	html(req, "</h1><p class=\"scope\">");
+	html_text(req, layout_role_name(req, req->who.role));
+	if (*req->who.scope_name) {
+		html(req, " · ");
+		html_text(req, req->who.scope_name);
+	}
+	if (*req->who.domain) {
+		html(req, " · ");
+		html_text(req, text_enum(req->lang, "domain", req->who.domain));
+	}
+	html(req, "</p></div>\n");
+}
+
+static void home_teacher(struct request *req)
+{
+	struct person_card c;
+	static const struct { enum text_id label; int field; } rows[] = {
+		{ TX_NAME, 0 }, { TX_ID_NUMBER, 1 }, { TX_SCHOOL, 2 }, { TX_SUBJECT, 3 },
+		{ TX_TITLE, 4 }, { TX_EDUCATION, 5 }, { TX_KEY_LEVEL, 6 }, { TX_SERVICE_START, 7 },
+	};
+
+	html(req, "<div class=\"grid two\">\n<section class=\"panel\"><h2>");
+	html_text(req, T(req, TX_HOURS_THIS_YEAR));
+	html(req, "</h2><div class=\"stats\">");
+	html(req, "<div class=\"stat\"><span class=\"value\">—</span><span class=\"label\">");
+	html_text(req, T(req, TX_HOURS_THIS_YEAR));
+	html(req, " / 72</span></div><div class=\"stat\"><span class=\"value\">—</span><span class=\"label\">");
+	html_text(req, T(req, TX_HOURS_CYCLE));
+	html(req, " / 360</span></div></div><p class=\"hint\">");
+	html_text(req, T(req, TX_COMING_SOON));
+	html(req, "</p></section>\n");
+	if (req->who.person_id && org_person_card(req->store, req->who.person_id, &c) == 0) {
+		html(req, "<section class=\"panel\"><h2>");
+		html_text(req, T(req, TX_MY_RECORD));
+		html(req, "</h2><dl class=\"facts\">");
+		for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+			const char *v = "";
+
+			switch (rows[i].field) {
+			case 0: v = c.name; break;
+			case 1: v = c.id_number; break; /* her own number: not masked */
+			case 2: v = c.school; break;
+			case 3: v = c.subject; break;
+			case 4: v = text_enum(req->lang, "title", c.title); break;
+			case 5: v = text_enum(req->lang, "education", c.education); break;
+			case 6: v = text_enum(req->lang, "key_level", c.key_level); break;
+			case 7: v = c.service_start; break;
+			}
+			html(req, "<dt>");
+			html_text(req, T(req, rows[i].label));
+			html(req, "</dt><dd>");
+			html_text(req, *v ? v : "—");
+			html(req, "</dd>");
+		}
+		html(req, "</dl></section>\n");
+	}
+	html(req, "</div>\n");
+}
+
+static void home_registry(struct request *req)
+{
+	struct org_scope sc;
+	struct org_counts c;
+	char prefix[7] = "";
+
+	org_scope_of(&req->who, &sc, prefix);
+	if (org_counts(req->store, &sc, &c) < 0) {
+		req_error(req, 500);
+		return;
+	}
+	html(req, "<section class=\"panel\"><h2>");
+	html_text(req, T(req, TX_OVERVIEW));
+	html(req, "</h2><div class=\"stats\">");
+	if (req->who.role == ROLE_BUREAU || req->who.role == ROLE_SYSADMIN) {
+		stat(req, TX_MUNICIPAL_CENTRES, c.municipal_centres);
+		stat(req, TX_DISTRICT_CENTRES, c.district_centres);
+	}
+	if (req->who.role != ROLE_SCHOOL_ADMIN)
+		stat(req, TX_SCHOOLS, c.schools);
+	stat(req, TX_TEACHERS, c.persons);
+	stat(req, TX_KEY_TEACHERS, c.key_teachers);
+	html(req, "<div class=\"stat\"><span class=\"value\">");
+	html_textf(req, "%.1f%%", c.persons ? 100.0 * (double)c.senior_titles / (double)c.persons : 0.0);
+	html(req, "</span><span class=\"label\">");
+	html_text(req, T(req, TX_SENIOR_SHARE));
+	html(req, "</span></div></div></section>\n<div class=\"grid two\">");
+	if (req->who.role == ROLE_SCHOOL_ADMIN) {
+		breakdown_table(req, &sc, "title", TX_SCHOOL_STAFF_BY_TITLE, TX_TITLE, "title");
+	} else {
+		if (!sc.district_code)
+			breakdown_table(req, &sc, "district", TX_DISTRICTS, TX_REGION, NULL);
+		breakdown_table(req, &sc, "stage", TX_STAGE, TX_STAGE, "stage");
+	}
+	html(req, "</div>\n");
+}
+
+static void home_sysadmin(struct request *req)
+{
+	int64_t accounts = 0, sessions = 0, audit = 0;
+
+	org_account_stats(req->store, &accounts, &sessions, &audit);
+	html(req, "<section class=\"panel\"><h2>");
+	html_text(req, T(req, TX_ACCOUNTS));
+	html(req, "</h2><div class=\"stats\">");
+	stat(req, TX_ACTIVE_ACCOUNTS, accounts);
+	stat(req, TX_LIVE_SESSIONS, sessions);
+	stat(req, TX_AUDIT_LOG, audit);
+	html(req, "</div><h3>");
+	html_text(req, T(req, TX_SHORTCUTS));
+	html(req, "</h3><ul class=\"shortcuts\">");
+	shortcut(req, "/admin/accounts", TX_ACCOUNTS);
+	shortcut(req, "/admin/accounts/new", TX_NEW_ACCOUNT);
+	shortcut(req, "/admin/audit", TX_AUDIT_LOG);
+	html(req, "</ul></section>\n");
+	home_registry(req);
+}
+
+static void home_alliance(struct request *req)
+{
+	struct alliance_member *m;
+	const char *name;
+	int n;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	if (org_alliance_members(req->store, req->arena, req->who.scope, tm.tm_year + 1900, &m, &n,
+				 &name) < 0) {
+		req_error(req, 500);
+		return;
+	}
+	html(req, "<section class=\"panel\"><h2>");
+	html_text(req, *name ? name : T(req, TX_ALLIANCE));
+	html(req, "</h2>");
+	for (int i = 0; i < n; i++)
+		if (m[i].chair_this_year) {
+			html(req, "<p class=\"lead\">");
+			html_text(req, T(req, TX_CHAIR_THIS_YEAR));
+			html(req, "：<strong>");
+			html_text(req, m[i].centre_name);
+			html(req, "</strong></p>");
+		}
+	html(req, "<table class=\"data\"><thead><tr><th scope=\"col\">");
+	html_text(req, T(req, TX_ROTATION));
+	html(req, "</th><th scope=\"col\">");
+	html_text(req, T(req, TX_MEMBERS));
+	html(req, "</th><th scope=\"col\">");
+	html_text(req, T(req, TX_DOMAIN));
+	html(req, "</th><th scope=\"col\">");
+	html_text(req, T(req, TX_REPRESENTATIVE));
+	html(req, "</th><th scope=\"col\">");
+	html_text(req, T(req, TX_LIAISON));
+	html(req, "</th></tr></thead><tbody>");
+	for (int i = 0; i < n; i++) {
+		html(req, m[i].chair_this_year ? "<tr class=\"current\"><td>" : "<tr><td>");
+		html_textf(req, "%d", m[i].rotation);
+		html(req, "</td><td>");
+		html_text(req, m[i].centre_name);
+		html(req, "</td><td>");
+		html_text(req, text_enum(req->lang, "domain", m[i].domain));
+		html(req, "</td><td>");
+		html_text(req, m[i].representative);
+		html(req, "</td><td>");
+		html_text(req, m[i].liaison);
+		html(req, "</td></tr>");
+	}
+	html(req, "</tbody></table></section>\n");
+}
+
+static void home_evaluator(struct request *req)
+{
+	html(req, "<section class=\"panel\"><h2>");
+	html_text(req, T(req, TX_EVALUATIONS_ASSIGNED));
+	html(req, "</h2><p class=\"empty\">");
+	html_text(req, T(req, TX_NONE_YET));
+	html(req, "</p></section>\n");
+}
+
+void page_home(struct request *req)
+{
+	layout_start(req, T(req, TX_HOME));
+	heading(req);
+	switch (req->who.role) {
+	case ROLE_TEACHER: home_teacher(req); break;
+	case ROLE_SCHOOL_ADMIN:
+	case ROLE_CENTRE_ADMIN:
+	case ROLE_BUREAU: home_registry(req); break;
+	case ROLE_ALLIANCE: home_alliance(req); break;
+	case ROLE_EVALUATOR: home_evaluator(req); break;
+	case ROLE_SYSADMIN: home_sysadmin(req); break;
+	default: break;
+	}
+	if (req->status == 500)
+		return;
+	layout_end(req);
+}

@@ -1,0 +1,199 @@
+/* request.c - reading a request and shaping its answer (see request.h). */
+#include "request.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "web/html.h"
+#include "web/layout.h"
+
+const char *T(const struct request *req, enum text_id id)
+{
+	return text_get(req->lang, id);
+}
+
+const char *req_query(struct request *req, const char *key)
+{
+	return req->conn ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key) : NULL;
+}
+
+const char *req_cookie(struct request *req, const char *key)
+{
+	return req->conn ? MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, key) : NULL;
+}
+
+const char *req_header(struct request *req, const char *key)
+{
+	return req->conn ? MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, key) : NULL;
+}
+
+const char *req_param(struct request *req, const char *key)
+{
+	for (int i = 0; i < req->nparams; i++)
+		if (!strcmp(req->params[i].key, key))
+			return req->params[i].value;
+	return NULL;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes application/x-www-form-urlencoded text of length n into the arena. */
+static char *url_decode(struct arena *a, const char *s, size_t n)
+{
+	char *out = arena_alloc(a, n + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			*o++ = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void parse_form(struct request *req)
+{
+	const char *p = req->body.data, *end = p + req->body.len;
+	const char *ctype = req_header(req, "Content-Type");
+
+	req->form_parsed = true;
+	if (!p || (ctype && strncasecmp(ctype, "application/x-www-form-urlencoded", 33)))
+		return;
+	while (p < end && req->nform < MAX_FORM) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		const char *eq = memchr(p, '=', (size_t)(stop - p));
+
+		if (eq) {
+			req->form[req->nform].key = url_decode(req->arena, p, (size_t)(eq - p));
+			req->form[req->nform].value = url_decode(req->arena, eq + 1, (size_t)(stop - eq - 1));
+			if (req->form[req->nform].key && req->form[req->nform].value)
+				req->nform++;
+		}
+		p = stop + 1;
+	}
+}
+
+const char *req_form(struct request *req, const char *key)
+{
+	if (!req->form_parsed)
+		parse_form(req);
+	for (int i = 0; i < req->nform; i++)
+		if (!strcmp(req->form[i].key, key))
+			return req->form[i].value;
+	return NULL;
+}
+
+json_t *req_json_body(struct request *req)
+{
+	json_error_t jerr;
+	json_t *doc;
+
+	if (!req->body.len) {
+		req_api_error(req, 400, "bad_json", "the request needs a JSON body");
+		return NULL;
+	}
+	doc = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		char *msg = arena_printf(req->arena, "body is not valid JSON: line %d, column %d: %s",
+					 jerr.line, jerr.column, jerr.text);
+		req_api_error(req, 400, "bad_json", msg);
+	}
+	return doc;
+}
+
+void req_add_header(struct request *req, const char *key, const char *value)
+{
+	if (req->nheaders < MAX_HEADERS) {
+		req->headers[req->nheaders].key = key;
+		req->headers[req->nheaders].value = value;
+		req->nheaders++;
+	}
+}
+
+void req_set_cookie(struct request *req, const char *name, const char *value, int max_age_s)
+{
+	/* HttpOnly: scripts never see the session; SameSite=Lax: a cross-site
+	 * POST carries no cookie (the CSRF token is the second lock) */
+	buf_printf(&req->cookies, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value,
+		   req->app && req->app->config.secure_cookies ? "; Secure" : "");
+	if (max_age_s >= 0)
+		buf_printf(&req->cookies, "; Max-Age=%d", max_age_s);
+	buf_putc(&req->cookies, '\n');
+}
+
+void req_redirect(struct request *req, const char *location)
+{
+	req->status = 303;
+	req_add_header(req, "Location", arena_strdup(req->arena, location));
+	buf_reset(&req->out);
+	req->content_type = "text/plain; charset=utf-8";
+}
+
+void req_json(struct request *req, int status, json_t *doc)
+{
+	char *s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+
+	buf_reset(&req->out);
+	if (s) {
+		buf_puts(&req->out, s);
+		buf_putc(&req->out, '\n');
+		free(s);
+	}
+	json_decref(doc);
+	req->status = status;
+	req->content_type = "application/json; charset=utf-8";
+}
+
+void req_api_error(struct request *req, int status, const char *code, const char *message)
+{
+	req_json(req, status, json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", message));
+}
+
+static const struct {
+	int status;
+	const char *code;
+	enum text_id text;
+} errors[] = {
+	{ 400, "bad_request", TX_ERR_400 },
+	{ 401, "unauthorised", TX_ERR_401 },
+	{ 403, "forbidden", TX_ERR_403 },
+	{ 404, "not_found", TX_ERR_404 },
+	{ 405, "method_not_allowed", TX_ERR_405 },
+	{ 409, "conflict", TX_ERR_409 },
+	{ 413, "too_large", TX_ERR_413 },
+	{ 422, "invalid", TX_ERR_422 },
+	{ 429, "too_many_requests", TX_ERR_429 },
+	{ 500, "internal", TX_ERR_500 },
+};
+
+void req_error(struct request *req, int status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof errors / sizeof errors[0] - 1; i++)
+		if (errors[i].status == status)
+			break;
+	if (req->is_api) {
+		/* API messages are English: they are read by programmers */
+		req_api_error(req, status, errors[i].code, text_get(LANG_EN, errors[i].text));
+		return;
+	}
+	buf_reset(&req->out);
+	layout_error_page(req, status, T(req, errors[i].text));
+}
