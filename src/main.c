@@ -27,7 +27,7 @@ const struct cli_cmd cli_commands[] = {
 	  "\n"
 	  "    --db PATH       the database file (also TDC_DB)\n"
 	  "    --demo          add the demo city; PATH must be a new database\n"
-	  "    --teachers N    persons in the demo city (default 20000)\n"
+	  "    --teachers N    persons in the demo city, 500 to 5000000 (default 20000)\n"
 	  "    --seed S        random seed, for a reproducible city (default 1)\n" },
 	{ "serve", cmd_serve, "serve the web site and the JSON API",
 	  "usage: tdc serve --db PATH [--listen ADDR:PORT] [--config FILE] [--threads N]\n"

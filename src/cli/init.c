@@ -96,8 +96,9 @@ int cmd_init(int argc, char **argv)
 		case 'd': db = optarg; break;
 		case 'D': demo = true; break;
 		case 't':
-			if (parse_positive(optarg, 10000000, &teachers) < 0)
-				return cli_misuse("init", "bad --teachers '%s': a number from 1 to 10000000", optarg);
+			if (parse_positive(optarg, DEMO_MAX_TEACHERS, &teachers) < 0 || teachers < DEMO_MIN_TEACHERS)
+				return cli_misuse("init", "bad --teachers '%s': a number from %d to %d", optarg,
+						  DEMO_MIN_TEACHERS, DEMO_MAX_TEACHERS);
 			break;
 		case 's':
 			if (parse_positive(optarg, 2147483647L, &seed) < 0)

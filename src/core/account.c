@@ -279,6 +279,19 @@ static const char SQL_REVOKE_TOKENS[] =
 static const char SQL_SET_PASSWORD[] =
 	"UPDATE accounts SET password_hash = ?, password_changed_at = ? WHERE id = ?";
 
+static int revoke_tokens(struct store *s, int64_t account_id)
+{
+	char now[ISO_TIME_LEN];
+	struct stmt *st;
+
+	clock_now_iso(now);
+	if (store_prepare(s, SQL_REVOKE_TOKENS, &st) < 0)
+		return -1;
+	stmt_bind_text(st, 1, now);
+	stmt_bind_int(st, 2, account_id);
+	return stmt_run(st) < 0 ? -1 : 0;
+}
+
 static int64_t find_account(struct store *s, const char *login, bool *disabled)
 {
 	struct stmt *st;
@@ -300,7 +313,7 @@ static int set_disabled(struct store *s, const char *login, bool disabled,
 			const struct actor *who, struct err *err)
 {
 	struct stmt *st;
-	char now[ISO_TIME_LEN], object[96];
+	char object[96];
 	int64_t id;
 
 	if (store_begin(s, STORE_WRITE) < 0)
@@ -320,14 +333,7 @@ static int set_disabled(struct store *s, const char *login, bool disabled,
 		goto fail_db;
 	if (disabled) {
 		/* a disabled account is out at once, not at its next expiry */
-		clock_now_iso(now);
-		if (session_revoke_account(s, id) < 0)
-			goto fail_db;
-		if (store_prepare(s, SQL_REVOKE_TOKENS, &st) < 0)
-			goto fail_db;
-		stmt_bind_text(st, 1, now);
-		stmt_bind_int(st, 2, id);
-		if (stmt_run(st) < 0)
+		if (session_revoke_account(s, id) < 0 || revoke_tokens(s, id) < 0)
 			goto fail_db;
 	}
 	snprintf(object, sizeof object, "account:%s", login);
@@ -382,8 +388,8 @@ int account_set_password(struct store *s, const char *login, const char *passwor
 	stmt_bind_int(st, 3, id);
 	if (stmt_run(st) < 0)
 		goto fail_db;
-	/* whoever knew the old password is signed out */
-	if (session_revoke_account(s, id) < 0)
+	/* whoever knew the old password is signed out, and its tokens end */
+	if (session_revoke_account(s, id) < 0 || revoke_tokens(s, id) < 0)
 		goto fail_db;
 	snprintf(object, sizeof object, "account:%s", login);
 	if (audit_record(s, who, "account.password", object, NULL) < 0)
@@ -514,7 +520,7 @@ int account_sign_in(struct store *s, const char *login, const char *password,
 {
 	char hash[PASSWORD_HASH_MAX] = "";
 	int64_t id = 0;
-	bool disabled = false, ok;
+	bool disabled = false, ok, password_ok = false;
 	struct stmt *st;
 	int wait;
 
@@ -548,12 +554,15 @@ int account_sign_in(struct store *s, const char *login, const char *password,
 		secret_password_verify(dummy, password);
 		ok = false;
 	} else {
-		ok = secret_password_verify(hash, password) && !disabled;
+		password_ok = secret_password_verify(hash, password);
+		ok = password_ok && !disabled;
 	}
 	if (record_attempt(s, login, address, now, ok) < 0)
 		goto fail_db;
 	if (!ok) {
-		err_set(err, ERR_UNAUTHORISED, disabled ? "account disabled" : "wrong login or password");
+		/* say "disabled" only to who knows the password: to anyone else
+		 * a disabled login looks like any wrong one */
+		err_set(err, ERR_UNAUTHORISED, password_ok ? "account disabled" : "wrong login or password");
 		return -1;
 	}
 	if (secret_password_needs_rehash(hash) && secret_password_hash(password, hash) == 0 &&

@@ -1,15 +1,17 @@
 /* demo.c - the demo city of Guangzhou (see demo.h).
  *
  * Everything is generated first, into plain arrays, from one xoshiro256**
- * stream seeded by splitmix64 and drawn in a fixed order (schools, then
- * centre staff, then each school's people), so a (teachers, seed, year)
- * always gives the same city; rand() is never used.  Probabilities are
- * integer weights, so no floating point can make two machines disagree.
+ * stream seeded by splitmix64 and drawn in a fixed order (centre staff,
+ * then the schools, then each school's people), so a (teachers, seed,
+ * year) always gives the same city; rand() is never used.  Probabilities
+ * are integer weights, so no floating point can make two machines disagree.
  *
- * Then it is written in one transaction.  Persons go in sorted by ID
- * number: the unique index on id_number then only ever grows at its right
- * edge, where inserting the same people in school order would touch a
- * random page of the index for every row. */
+ * Then it is written in the one transaction that also checked the database
+ * was empty.  Persons go in sorted by ID number, so the unique index on
+ * id_number only ever grows at its right edge (in school order every row
+ * would land on a random page of it), and PERSON_BATCH rows per INSERT.
+ * A million persons take 11-14 s on a shared 2-core box, most of it in
+ * SQLite; they need about 48 MB here beside SQLite's page cache. */
 #include "demo.h"
 
 #include <stdbool.h>
@@ -316,7 +318,7 @@ static const char *const given_male[] = {
 	"晖", "嘉", "子", "家", "锦", "荣", "永", "庆", "耀", "坤", "振", "新", "德", "昌",
 	"宏", "毅", "立", "成", "龙", "飞", "翔", "晨", "轩", "博", "睿", "铭", "彬", "炜",
 	"豪", "林", "洪", "兴", "伦", "光", "旭", "鑫", "泽", "达", "锋", "扬", "凯", "威",
-	"卫", "祥", "汉", "雄", "权", "航", "维", "晓", "少", "志", "梓", "景", "钊", "棠",
+	"卫", "祥", "汉", "雄", "权", "航", "维", "晓", "少", "瀚", "梓", "景", "钊", "棠",
 };
 static const char *const given_female[] = {
 	"芳", "娟", "敏", "静", "丽", "燕", "艳", "玲", "婷", "慧", "霞", "红", "琳", "洁",
@@ -324,7 +326,7 @@ static const char *const given_female[] = {
 	"雅", "诗", "婉", "凤", "珊", "瑜", "彤", "晓", "秀", "美", "月", "嘉", "宝", "丹",
 	"妍", "媛", "露", "薇", "蓉", "青", "琼", "璇", "晶", "晴", "茵", "碧", "翠", "惠",
 	"淑", "宁", "咏", "韵", "绮", "君", "文", "小", "少", "玉", "梓", "欢", "虹", "云",
-	"爱", "珍", "秋", "晓", "靖", "楚", "凯", "颐", "舒", "莹", "嫣", "蕾", "彩", "卿",
+	"爱", "珍", "秋", "璐", "靖", "楚", "凯", "颐", "舒", "莹", "嫣", "蕾", "彩", "卿",
 };
 enum { NO_CHAR = 0xff };
 
@@ -413,8 +415,8 @@ static const struct {
 	int w[T__MAX];       /* full_senior, senior, first, second, third, none */
 } title_bands[] = {
 	{ 0, { 0, 0, 0, 50, 100, 850 } },
-	{ 2, { 0, 0, 0, 600, 150, 250 } },
-	{ 5, { 0, 0, 300, 600, 30, 70 } },
+	{ 2, { 0, 0, 0, 660, 150, 190 } },
+	{ 5, { 0, 0, 290, 640, 30, 40 } },
 	{ 10, { 0, 50, 600, 320, 10, 20 } },
 	{ 15, { 0, 180, 600, 200, 5, 15 } },
 	{ 20, { 5, 330, 500, 150, 5, 10 } },
@@ -424,9 +426,9 @@ static const struct {
 /* Education by what is taught (‰): kindergartens still have many staff
  * from the old preschool-teacher schools, senior schools recruit masters. */
 static const int education_by_taught[][E__MAX] = {
-	[TA_KINDERGARTEN] = { 0, 20, 560, 360, 60 },
-	[TA_PRIMARY] = { 2, 90, 760, 135, 13 },
-	[TA_JUNIOR] = { 3, 150, 770, 70, 7 },
+	[TA_KINDERGARTEN] = { 0, 20, 540, 360, 80 },
+	[TA_PRIMARY] = { 2, 90, 730, 155, 23 },
+	[TA_JUNIOR] = { 3, 150, 760, 75, 12 },
 	[TA_SENIOR] = { 15, 250, 715, 18, 2 },
 	[TA_VOCATIONAL] = { 10, 180, 740, 60, 10 },
 	[TA_SPECIAL] = { 2, 100, 750, 140, 8 },
@@ -503,6 +505,7 @@ struct gen {
 	int summary_school;          /* index of the demo school admin's school */
 	int summary_teacher;         /* index of the demo teacher */
 	uint16_t *births[2];         /* ID sequences handed out per birth date, by gender */
+	uint64_t id_salt;            /* where each date's walk through its sequences starts */
 	int *name_set;               /* open addressing: school index + 1, 0 empty */
 	size_t name_cap;
 	int next_numbered;           /* the next N of 广州市第N中学 */
@@ -537,20 +540,23 @@ static size_t birth_slots(void)
 
 /* GB 11643-1999: digit 17 is odd for men, even for women, so a date has 500
  * sequences for men (001..999) and 499 for women (002..998; 000 unused).
- * The k-th person of a date gets the k-th step of a fixed walk through
- * them, which never repeats: unique by construction, not by luck, while
- * the numbers still look scattered. */
+ * The k-th person of a date gets the k-th step of a walk through them that
+ * starts at a place drawn for the date and never repeats: unique by
+ * construction, not by luck, while the numbers still look scattered. */
 static int assign_id(struct gen *g, struct demo_person *p, int y, int m, int d)
 {
 	int cap = p->female ? 499 : 500;
 	int last_year = g->year - MIN_AGE;
 
 	for (size_t tries = 0; tries < birth_slots(); tries++) {
-		uint16_t *used = &g->births[p->female][birth_slot(g, y, m, d)];
+		size_t slot = birth_slot(g, y, m, d);
+		uint16_t *used = &g->births[p->female][slot];
 
 		if (*used < cap) {
+			uint64_t start = g->id_salt ^ (slot * 2 + p->female);
 			int k = (*used)++;
-			int step = (k * 337 + 101) % cap; /* 337 is prime to 500 and 499 */
+			/* 337 is prime to 500 and to 499, so k -> step is one-to-one */
+			int step = (int)(((uint64_t)k * 337 + splitmix64(&start)) % (uint64_t)cap);
 
 			p->seq = (uint16_t)(p->female ? 2 * step + 2 : 2 * step + 1);
 			p->birth = (uint32_t)(y * 10000 + m * 100 + d);
@@ -684,6 +690,7 @@ static int make_person(struct gen *g, struct demo_person *p, const struct person
 
 		p->title = (uint8_t)pick_weighted(r, title_w, T__MAX);
 		p->education = (uint8_t)pick_weighted(r, edu_w, E__MAX);
+		/* kindergarten directors seldom hold a postgraduate degree */
 		if (k->taught == TA_KINDERGARTEN && p->education < E_BACHELOR && !rng_chance(r, 1, 3))
 			p->education = E_BACHELOR;
 		p->key_level = (uint8_t)pick_weighted(r, key_w, K__MAX);
@@ -799,15 +806,25 @@ static void name_add(struct gen *g, int school)
 	g->name_set[h] = school + 1;
 }
 
-/* A unique name: 广州市 [district] stem [variant] suffix, the variant
- * counting up ("", 实验, 第二, 第三 ...) until the name is new, the way a
- * city names a second school after the first. */
+/* How a city tells apart two schools with one stem: a neighbourhood's
+ * schools by the streets (石牌东路小学), brands by their programme, then
+ * all of them by number (第二, 第三 ...). */
+static const char *const place_variants[] = {
+	"", "实验", "路", "东路", "西路", "南路", "北路", "新村", "花园",
+};
+static const char *const brand_variants[] = { "", "实验", "双语", "艺术", "英才" };
+static const char *const field_variants[] = { "" };
+
+/* A unique name: 广州市 [district] stem variant suffix, the first variant
+ * that makes a name not yet taken. */
 static void name_school(struct gen *g, int i)
 {
 	struct demo_school *sc = &g->schools[i];
 	const struct district *d = &districts[sc->district];
 	const char *const *stems = d->places;
 	int nstems = d->nplaces;
+	const char *const *variants = place_variants;
+	int nvariants = COUNT(place_variants);
 	const char *suffix = "";
 	bool with_district = true;
 	char variant[64];
@@ -817,6 +834,8 @@ static void name_school(struct gen *g, int i)
 		if (sc->private_) {
 			stems = kindergarten_brands;
 			nstems = COUNT(kindergarten_brands);
+			variants = brand_variants;
+			nvariants = COUNT(brand_variants);
 		}
 		suffix = "幼儿园";
 		break;
@@ -846,12 +865,16 @@ static void name_school(struct gen *g, int i)
 	case ST_VOCATIONAL:
 		stems = vocational_fields;
 		nstems = COUNT(vocational_fields);
+		variants = field_variants;
+		nvariants = COUNT(field_variants);
 		suffix = "职业技术学校";
 		with_district = rng_chance(&g->rng, 1, 2);
 		break;
 	case ST_SPECIAL:
 		stems = special_stems;
 		nstems = COUNT(special_stems);
+		variants = field_variants;
+		nvariants = COUNT(field_variants);
 		suffix = "学校";
 		break;
 	case ST__MAX:
@@ -860,6 +883,8 @@ static void name_school(struct gen *g, int i)
 	if (sc->private_ && sc->stage != ST_KINDERGARTEN) {
 		stems = private_brands;
 		nstems = COUNT(private_brands);
+		variants = brand_variants;
+		nvariants = COUNT(brand_variants);
 		if (sc->stage == ST_PRIMARY || sc->stage == ST_NINE_YEAR)
 			suffix = rng_chance(&g->rng, 1, 2) ? "外国语学校" : "实验学校";
 	}
@@ -867,14 +892,12 @@ static void name_school(struct gen *g, int i)
 	const char *stem = stems[rng_below(&g->rng, nstems)];
 
 	for (int v = 0;; v++) {
-		if (v == 0)
-			variant[0] = '\0';
-		else if (v == 1)
-			snprintf(variant, sizeof variant, "实验");
-		else {
+		if (v < nvariants) {
+			snprintf(variant, sizeof variant, "%s", variants[v]);
+		} else {
 			char num[48];
 
-			cn_number(v, num, sizeof num);
+			cn_number(v - nvariants + 2, num, sizeof num);
 			snprintf(variant, sizeof variant, "第%s", num);
 		}
 		snprintf(sc->name, sizeof sc->name, "广州市%s%s%s%s", with_district ? d->name : "",
@@ -930,8 +953,8 @@ static int make_schools(struct gen *g, int nschools, int school_persons)
 	}
 
 	/* the demo school admin needs a public primary or complete school in
-	 * 天河: when the draw made none, move the first public primary school
-	 * there, trading districts with a 天河 school to keep the shares */
+	 * 天河: when the draw made none, move the first primary school there,
+	 * public, trading districts with a 天河 school to keep the shares */
 	g->summary_school = -1;
 	for (int i = 0; i < nschools && g->summary_school < 0; i++) {
 		struct demo_school *sc = &g->schools[i];
@@ -1087,10 +1110,22 @@ static const char SQL_INSERT_CENTRE[] =
 	"INSERT INTO centres (code, name, kind, region_code, domain) VALUES (?, ?, ?, ?, ?)";
 static const char SQL_INSERT_SCHOOL[] =
 	"INSERT INTO schools (code, name, district_code, stage, ownership) VALUES (?, ?, ?, ?, ?)";
-static const char SQL_INSERT_PERSON[] =
-	"INSERT INTO persons (id_number, name, gender, birth_date, phone, school_id, centre_id,"
-	" role, subject, title, education, key_level, special_grade, service_start, status)"
-	" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+/* Persons go in PERSON_BATCH rows per statement: one step per row costs
+ * about twice as much, in statement start-up and foreign-key bookkeeping,
+ * as the row itself.  The tail uses the one-row form. */
+enum { PERSON_COLUMNS = 15, PERSON_BATCH = 32 };
+#define PERSON_INSERT \
+	"INSERT INTO persons (id_number, name, gender, birth_date, phone, school_id, centre_id," \
+	" role, subject, title, education, key_level, special_grade, service_start, status) VALUES "
+#define PERSON_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define PERSON_ROWS_2 PERSON_ROW ", " PERSON_ROW
+#define PERSON_ROWS_4 PERSON_ROWS_2 ", " PERSON_ROWS_2
+#define PERSON_ROWS_8 PERSON_ROWS_4 ", " PERSON_ROWS_4
+#define PERSON_ROWS_16 PERSON_ROWS_8 ", " PERSON_ROWS_8
+#define PERSON_ROWS_32 PERSON_ROWS_16 ", " PERSON_ROWS_16
+static const char SQL_INSERT_PERSON[] = PERSON_INSERT PERSON_ROW;
+static const char SQL_INSERT_PERSONS[] = PERSON_INSERT PERSON_ROWS_32;
+static const char SQL_PERSON_ID[] = "SELECT id FROM persons WHERE id_number = ?";
 static const char SQL_INSERT_ALLIANCE[] =
 	"INSERT INTO alliances (code, name, region_code) VALUES (?, ?, ?)";
 static const char SQL_INSERT_MEMBER[] =
@@ -1192,13 +1227,48 @@ static int compare_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* staff_ids[i]: the row id of staff person i, for the alliance's rows */
-static int insert_persons(struct store *s, const struct gen *g, const int64_t centre_ids[NCENTRES],
-			  int64_t *staff_ids)
+/* the columns of one person, from parameter base + 1 on */
+static int bind_person(struct stmt *st, int base, const struct gen *g,
+		       const int64_t centre_ids[NCENTRES], const struct demo_person *p)
+{
+	char id[ID_NUMBER_LEN + 1], name[64], birth[11], service[11], phone[24];
+	int rc = 0;
+
+	format_id(p, id);
+	format_name(p, name, sizeof name);
+	format_date(p->birth, birth);
+	format_date(p->service, service);
+	snprintf(phone, sizeof phone, "%llu", (unsigned long long)p->phone);
+	/* negative codes OR together into a negative code */
+	rc |= stmt_bind_text(st, base + 1, id);
+	rc |= stmt_bind_text(st, base + 2, name);
+	rc |= stmt_bind_text(st, base + 3, p->female ? "female" : "male");
+	rc |= stmt_bind_text(st, base + 4, birth);
+	rc |= stmt_bind_text(st, base + 5, phone);
+	if (p->school >= 0)
+		rc |= stmt_bind_int(st, base + 6, g->schools[p->school].id);
+	else
+		rc |= stmt_bind_null(st, base + 6);
+	if (p->centre >= 0)
+		rc |= stmt_bind_int(st, base + 7, centre_ids[p->centre]);
+	else
+		rc |= stmt_bind_null(st, base + 7);
+	rc |= stmt_bind_text(st, base + 8, role_codes[p->role]);
+	rc |= stmt_bind_text(st, base + 9, p->subject);
+	rc |= stmt_bind_text(st, base + 10, title_codes[p->title]);
+	rc |= stmt_bind_text(st, base + 11, education_codes[p->education]);
+	rc |= stmt_bind_text(st, base + 12, key_codes[p->key_level]);
+	rc |= stmt_bind_int(st, base + 13, p->special);
+	rc |= stmt_bind_text(st, base + 14, service);
+	rc |= stmt_bind_text(st, base + 15, status_codes[p->status]);
+	return rc < 0 ? -1 : 0;
+}
+
+static int insert_persons(struct store *s, const struct gen *g, const int64_t centre_ids[NCENTRES])
 {
 	struct stmt *st;
 	uint64_t *order = malloc((size_t)g->npersons * sizeof *order);
-	int rc = -1;
+	int rc = -1, n = 0;
 
 	if (!order)
 		return -2;
@@ -1211,48 +1281,21 @@ static int insert_persons(struct store *s, const struct gen *g, const int64_t ce
 	}
 	qsort(order, (size_t)g->npersons, sizeof *order, compare_u64);
 
-	if (store_prepare(s, SQL_INSERT_PERSON, &st) < 0)
-		goto done;
-	for (int n = 0; n < g->npersons; n++) {
-		int i = (int)(order[n] & ((1u << 23) - 1));
-		const struct demo_person *p = &g->persons[i];
-		char id[ID_NUMBER_LEN + 1], name[64], birth[11], service[11], phone[24];
-		int brc = 0;
+	while (n < g->npersons) {
+		int rows = g->npersons - n >= PERSON_BATCH ? PERSON_BATCH : 1;
 
-		format_id(p, id);
-		format_name(p, name, sizeof name);
-		format_date(p->birth, birth);
-		format_date(p->service, service);
-		snprintf(phone, sizeof phone, "%llu", (unsigned long long)p->phone);
-		brc |= stmt_bind_text(st, 1, id);
-		brc |= stmt_bind_text(st, 2, name);
-		brc |= stmt_bind_text(st, 3, p->female ? "female" : "male");
-		brc |= stmt_bind_text(st, 4, birth);
-		brc |= stmt_bind_text(st, 5, phone);
-		if (p->school >= 0)
-			brc |= stmt_bind_int(st, 6, g->schools[p->school].id);
-		else
-			brc |= stmt_bind_null(st, 6);
-		if (p->centre >= 0)
-			brc |= stmt_bind_int(st, 7, centre_ids[p->centre]);
-		else
-			brc |= stmt_bind_null(st, 7);
-		brc |= stmt_bind_text(st, 8, role_codes[p->role]);
-		brc |= stmt_bind_text(st, 9, p->subject);
-		brc |= stmt_bind_text(st, 10, title_codes[p->title]);
-		brc |= stmt_bind_text(st, 11, education_codes[p->education]);
-		brc |= stmt_bind_text(st, 12, key_codes[p->key_level]);
-		brc |= stmt_bind_int(st, 13, p->special);
-		brc |= stmt_bind_text(st, 14, service);
-		brc |= stmt_bind_text(st, 15, status_codes[p->status]);
-		if (brc < 0) {
-			stmt_done(st);
+		if (store_prepare(s, rows > 1 ? SQL_INSERT_PERSONS : SQL_INSERT_PERSON, &st) < 0)
 			goto done;
+		for (int r = 0; r < rows; r++, n++) {
+			const struct demo_person *p = &g->persons[order[n] & ((1u << 23) - 1)];
+
+			if (bind_person(st, r * PERSON_COLUMNS, g, centre_ids, p) < 0) {
+				stmt_done(st);
+				goto done;
+			}
 		}
 		if (stmt_run(st) < 0)
 			goto done;
-		if (i < g->nstaff)
-			staff_ids[i] = store_last_insert_id(s);
 	}
 	rc = 0;
 done:
@@ -1260,14 +1303,38 @@ done:
 	return rc;
 }
 
-/* 000 art. 6: every member sends a representative to the council and a
- * liaison; the chair rotates yearly in a set order, and the chair's centre
- * puts up the secretary-general. */
-static int insert_alliance(struct store *s, const struct gen *g, const int64_t centre_ids[NCENTRES],
-			   const int64_t *staff_ids)
+/* the row id of generated person i, once written */
+static int person_id(struct store *s, const struct gen *g, int i, int64_t *id)
 {
 	struct stmt *st;
-	int64_t alliance_id;
+	char number[ID_NUMBER_LEN + 1];
+	int rc;
+
+	format_id(&g->persons[i], number);
+	if (store_prepare(s, SQL_PERSON_ID, &st) < 0)
+		return -1;
+	stmt_bind_text(st, 1, number);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		*id = stmt_int(st, 0);
+	stmt_done(st);
+	return rc == STORE_ROW ? 0 : -1;
+}
+
+/* 000 art. 6: every member sends a representative to the council and a
+ * liaison; the chair rotates yearly in a set order, and the chair's centre
+ * puts up the secretary-general.  A centre's staff are generated head
+ * first, so its first three are representative (and chair), liaison and
+ * secretary. */
+static int insert_alliance(struct store *s, const struct gen *g, const int64_t centre_ids[NCENTRES])
+{
+	struct stmt *st;
+	int64_t alliance_id, people[NMUNICIPAL][3];
+
+	for (int c = 0; c < NMUNICIPAL; c++)
+		for (int j = 0; j < 3; j++)
+			if (person_id(s, g, g->staff_first[c] + j, &people[c][j]) < 0)
+				return -1;
 
 	if (store_prepare(s, SQL_INSERT_ALLIANCE, &st) < 0)
 		return -1;
@@ -1278,15 +1345,14 @@ static int insert_alliance(struct store *s, const struct gen *g, const int64_t c
 		return -1;
 	alliance_id = store_last_insert_id(s);
 
-	/* a centre's staff in order: head (representative), liaison, secretary */
 	if (store_prepare(s, SQL_INSERT_MEMBER, &st) < 0)
 		return -1;
 	for (int c = 0; c < NMUNICIPAL; c++) {
 		stmt_bind_int(st, 1, alliance_id);
 		stmt_bind_int(st, 2, centre_ids[c]);
 		stmt_bind_int(st, 3, c + 1);
-		stmt_bind_int(st, 4, staff_ids[g->staff_first[c]]);
-		stmt_bind_int(st, 5, staff_ids[g->staff_first[c] + 1]);
+		stmt_bind_int(st, 4, people[c][0]);
+		stmt_bind_int(st, 5, people[c][1]);
 		if (stmt_run(st) < 0)
 			return -1;
 	}
@@ -1298,8 +1364,8 @@ static int insert_alliance(struct store *s, const struct gen *g, const int64_t c
 		stmt_bind_int(st, 1, alliance_id);
 		stmt_bind_int(st, 2, y);
 		stmt_bind_int(st, 3, centre_ids[c]);
-		stmt_bind_int(st, 4, staff_ids[g->staff_first[c]]);
-		stmt_bind_int(st, 5, staff_ids[g->staff_first[c] + 2]);
+		stmt_bind_int(st, 4, people[c][0]);
+		stmt_bind_int(st, 5, people[c][2]);
 		if (stmt_run(st) < 0)
 			return -1;
 	}
@@ -1338,10 +1404,10 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 {
 	struct gen g = { 0 };
 	struct demo_summary sum = { 0 };
-	int64_t centre_ids[NCENTRES], nregions = 0, *staff_ids = NULL;
+	int64_t centre_ids[NCENTRES], nregions = 0;
 	int teachers = o && o->teachers ? o->teachers : DEMO_DEFAULT_TEACHERS;
 	uint64_t seed = o ? o->seed : DEMO_DEFAULT_SEED;
-	int nschools, max_staff = NCENTRES * 15, rc;
+	int nschools, rc;
 	struct demo_person *next;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -1370,12 +1436,13 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 	gmtime_r(&now, &tm);
 	g.year = tm.tm_year + 1900;
 	rng_seed(&g.rng, seed);
+	g.id_salt = rng_next(&g.rng);
+	g.next_numbered = 1;
 	nschools = teachers / 65 < 30 ? 30 : teachers / 65;
 	g.persons = malloc((size_t)teachers * sizeof *g.persons);
 	g.births[0] = calloc(birth_slots(), sizeof *g.births[0]);
 	g.births[1] = calloc(birth_slots(), sizeof *g.births[1]);
-	staff_ids = malloc((size_t)max_staff * sizeof *staff_ids);
-	if (!g.persons || !g.births[0] || !g.births[1] || !staff_ids)
+	if (!g.persons || !g.births[0] || !g.births[1])
 		goto fail_oom;
 
 	/* the staff first: their count is drawn, and the schools share the
@@ -1395,12 +1462,12 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 		goto fail_db;
 	if (insert_schools(s, &g) < 0)
 		goto fail_db;
-	rc = insert_persons(s, &g, centre_ids, staff_ids);
+	rc = insert_persons(s, &g, centre_ids);
 	if (rc == -2)
 		goto fail_oom;
 	if (rc < 0)
 		goto fail_db;
-	if (insert_alliance(s, &g, centre_ids, staff_ids) < 0)
+	if (insert_alliance(s, &g, centre_ids) < 0)
 		goto fail_db;
 	if (store_commit(s) < 0)
 		goto fail_db;
@@ -1417,7 +1484,6 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 		 districts[TIANHE].code);
 	if (out)
 		*out = sum;
-	free(staff_ids);
 	free_gen(&g);
 	return 0;
 
@@ -1431,7 +1497,6 @@ fail_db:
 	err_set(err, ERR_IO, "cannot write the demo to '%s': %s", store_path(s), store_errmsg(s));
 fail:
 	store_rollback(s);
-	free(staff_ids);
 	free_gen(&g);
 	return -1;
 }

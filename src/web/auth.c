@@ -66,12 +66,20 @@ void auth_make_csrf(struct request *req)
 	secret_mac_hex(req->app->secret, sizeof req->app->secret, msg, req->csrf);
 }
 
+const char *auth_csrf_token(struct request *req)
+{
+	if (!req->csrf[0])
+		auth_make_csrf(req);
+	return req->csrf;
+}
+
 bool auth_csrf_ok(struct request *req)
 {
 	const char *sent = req_form(req, "csrf");
 
 	if (req->via_token)
 		return true;
+	auth_csrf_token(req);
 	if (!sent)
 		sent = req_header(req, "X-CSRF-Token");
 	return sent && secret_equal(sent, req->csrf);

@@ -23,6 +23,9 @@ enum { SESSION_COOKIE_MAX = 64 };
 /* 0 ok (signed in or anonymous); 1 a bearer token was given but is not valid */
 int auth_identify(struct request *req);
 void auth_make_csrf(struct request *req);
+/* The request's CSRF token, made on first use: only a page that shows a
+ * form mints the pre-session cookie, so cacheable answers set no cookie. */
+const char *auth_csrf_token(struct request *req);
 bool auth_csrf_ok(struct request *req);
 /* Starts a session for req->who and sets its cookie. */
 int auth_start_session(struct request *req);

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "web/auth.h"
 #include "web/request.h"
 
-void html_escape_text(struct buf *b, const char *s)
+/* One loop for both contexts: attributes also escape the quotes. */
+static void escape(struct buf *b, const char *s, bool attr)
 {
 	const char *run = s;
 
@@ -20,6 +22,8 @@ void html_escape_text(struct buf *b, const char *s)
 		case '&': rep = "&amp;"; break;
 		case '<': rep = "&lt;"; break;
 		case '>': rep = "&gt;"; break;
+		case '"': if (!attr) continue; rep = "&quot;"; break;
+		case '\'': if (!attr) continue; rep = "&#39;"; break;
 		default: continue;
 		}
 		buf_add(b, run, (size_t)(s - run));
@@ -29,29 +33,8 @@ void html_escape_text(struct buf *b, const char *s)
 	buf_add(b, run, (size_t)(s - run));
 }
 
-void html_escape_attr(struct buf *b, const char *s)
-{
-	const char *run = s;
-
-	if (!s)
-		return;
-	for (; *s; s++) {
-		const char *rep;
-
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		buf_add(b, run, (size_t)(s - run));
-		buf_puts(b, rep);
-		run = s + 1;
-	}
-	buf_add(b, run, (size_t)(s - run));
-}
+void html_escape_text(struct buf *b, const char *s) { escape(b, s, false); }
+void html_escape_attr(struct buf *b, const char *s) { escape(b, s, true); }
 
 void html_escape_url(struct buf *b, const char *s)
 {
@@ -109,7 +92,7 @@ void html_option(struct request *req, const char *value, const char *label, bool
 
 void html_csrf(struct request *req)
 {
-	html_hidden(req, "csrf", req->csrf);
+	html_hidden(req, "csrf", auth_csrf_token(req));
 }
 
 void html_link(struct request *req, const char *href, const char *text)

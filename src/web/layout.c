@@ -106,6 +106,24 @@ void layout_end(struct request *req)
 	html(req, "</p></footer>\n</body>\n</html>\n");
 }
 
+void layout_table_head(struct request *req, const enum text_id *labels, size_t n,
+		       const char *const *classes)
+{
+	html(req, "<thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		html(req, "<th scope=\"col\"");
+		if (classes && classes[i]) {
+			html(req, " class=\"");
+			html_attr(req, classes[i]);
+			html(req, "\"");
+		}
+		html(req, ">");
+		html_text(req, T(req, labels[i]));
+		html(req, "</th>");
+	}
+	html(req, "</tr></thead>");
+}
+
 void layout_notice(struct request *req, const char *kind, const char *message)
 {
 	html(req, "<p class=\"notice ");

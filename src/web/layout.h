@@ -13,6 +13,9 @@ void layout_end(struct request *req);
 void layout_error_page(struct request *req, int status, const char *message);
 /* A notice box: kind is "ok", "error" or "info". */
 void layout_notice(struct request *req, const char *kind, const char *message);
+/* <thead> with one <th scope=col> per label; a label's class from classes[i] if given. */
+void layout_table_head(struct request *req, const enum text_id *labels, size_t n,
+		       const char *const *classes);
 /* The role's name in the request's language. */
 const char *layout_role_name(struct request *req, enum role r);
 

@@ -191,7 +191,8 @@ void req_error(struct request *req, int status)
 			break;
 	if (req->is_api) {
 		/* API messages are English: they are read by programmers */
-		req_api_error(req, status, errors[i].code, text_get(LANG_EN, errors[i].text));
+		req_api_error(req, status, errors[i].code,
+			      status == 404 ? "no such path or record" : text_get(LANG_EN, errors[i].text));
 		return;
 	}
 	buf_reset(&req->out);

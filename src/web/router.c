@@ -141,7 +141,6 @@ void router_dispatch(struct request *req)
 		return;
 	}
 	set_language(req);
-	auth_make_csrf(req);
 
 	/* 2. the route and the method */
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {

@@ -76,18 +76,14 @@ static void list_page(struct request *req, const char *notice_kind, const char *
 		layout_end(req);
 		return;
 	}
-	html(req, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
 	{
 		static const enum text_id cols[] = { TX_LOGIN, TX_DISPLAY_NAME, TX_ROLE, TX_SCOPE,
 						     TX_STATUS, TX_LIVE_SESSIONS, TX_CREATED, TX_ACTIONS };
 
-		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-			html(req, "<th scope=\"col\">");
-			html_text(req, T(req, cols[i]));
-			html(req, "</th>");
-		}
+		html(req, "<div class=\"table-wrap\"><table class=\"data\">");
+		layout_table_head(req, cols, sizeof cols / sizeof cols[0], NULL);
+		html(req, "<tbody>");
 	}
-	html(req, "</tr></thead><tbody>");
 	for (int i = 0; i < n; i++) {
 		struct account_row *r = &rows[i];
 

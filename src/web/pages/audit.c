@@ -80,13 +80,9 @@ void page_audit(struct request *req)
 	} else {
 		static const enum text_id cols[] = { TX_TIME, TX_ACTOR, TX_ACTION, TX_OBJECT, TX_DETAIL, TX_ADDRESS };
 
-		html(req, "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>");
-		for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++) {
-			html(req, "<th scope=\"col\">");
-			html_text(req, T(req, cols[i]));
-			html(req, "</th>");
-		}
-		html(req, "</tr></thead><tbody>");
+		html(req, "<div class=\"table-wrap\"><table class=\"data\">");
+		layout_table_head(req, cols, sizeof cols / sizeof cols[0], NULL);
+		html(req, "<tbody>");
 		for (int i = 0; i < n; i++) {
 			html(req, "<tr><td class=\"nowrap\">");
 			html_text(req, rows[i].at);

@@ -8,7 +8,6 @@
 
 #include "core/authz.h"
 #include "core/org.h"
-#include "lib/idcard.h"
 #include "web/html.h"
 #include "web/layout.h"
 
@@ -38,13 +37,14 @@ static void breakdown_table(struct request *req, const struct org_scope *sc, con
 		return;
 	html(req, "<section class=\"panel\"><h2>");
 	html_text(req, T(req, caption));
-	html(req, "</h2><table class=\"data\"><thead><tr><th scope=\"col\">");
-	html_text(req, T(req, first_col));
-	html(req, "</th><th scope=\"col\" class=\"num\">");
-	html_text(req, T(req, TX_SCHOOLS));
-	html(req, "</th><th scope=\"col\" class=\"num\">");
-	html_text(req, T(req, TX_TEACHERS));
-	html(req, "</th></tr></thead><tbody>");
+	html(req, "</h2><table class=\"data\">");
+	{
+		const enum text_id cols[] = { first_col, TX_SCHOOLS, TX_TEACHERS };
+		static const char *const classes[] = { NULL, "num", "num" };
+
+		layout_table_head(req, cols, 3, classes);
+	}
+	html(req, "<tbody>");
 	for (int i = 0; i < n; i++) {
 		html(req, "<tr><th scope=\"row\">");
 		html_text(req, enum_kind ? text_enum(req->lang, enum_kind, rows[i].code) : rows[i].name);
@@ -203,17 +203,14 @@ static void home_alliance(struct request *req)
 			html_text(req, m[i].centre_name);
 			html(req, "</strong></p>");
 		}
-	html(req, "<table class=\"data\"><thead><tr><th scope=\"col\">");
-	html_text(req, T(req, TX_ROTATION));
-	html(req, "</th><th scope=\"col\">");
-	html_text(req, T(req, TX_MEMBERS));
-	html(req, "</th><th scope=\"col\">");
-	html_text(req, T(req, TX_DOMAIN));
-	html(req, "</th><th scope=\"col\">");
-	html_text(req, T(req, TX_REPRESENTATIVE));
-	html(req, "</th><th scope=\"col\">");
-	html_text(req, T(req, TX_LIAISON));
-	html(req, "</th></tr></thead><tbody>");
+	html(req, "<div class=\"scroll\"><table class=\"data\">");
+	{
+		static const enum text_id cols[] = { TX_ROTATION, TX_MEMBERS, TX_DOMAIN,
+						     TX_REPRESENTATIVE, TX_LIAISON };
+
+		layout_table_head(req, cols, sizeof cols / sizeof cols[0], NULL);
+	}
+	html(req, "<tbody>");
 	for (int i = 0; i < n; i++) {
 		html(req, m[i].chair_this_year ? "<tr class=\"current\"><td>" : "<tr><td>");
 		html_textf(req, "%d", m[i].rotation);
@@ -227,7 +224,7 @@ static void home_alliance(struct request *req)
 		html_text(req, m[i].liaison);
 		html(req, "</td></tr>");
 	}
-	html(req, "</tbody></table></section>\n");
+	html(req, "</tbody></table></div></section>\n");
 }
 
 static void home_evaluator(struct request *req)

@@ -11,11 +11,17 @@
 #include "web/html.h"
 #include "web/layout.h"
 
-/* Only our own paths: never an open redirect to another site. */
+/* Only our own paths: never an open redirect to another site.  Browsers
+ * drop tabs and newlines from URLs and read '\\' as '/', so "/\t/evil" or
+ * "/\\evil" would become "//evil": refuse any control character or
+ * backslash anywhere. */
 static const char *safe_next(const char *next)
 {
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+	if (!next || next[0] != '/' || next[1] == '/')
 		return "/";
+	for (const char *c = next; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == '\\')
+			return "/";
 	return next;
 }
 
