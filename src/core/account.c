@@ -450,7 +450,7 @@ int account_set_lang(struct store *s, int64_t account_id, const char *lang)
 
 static const char SQL_FAILURES[] =
 	"SELECT at FROM login_attempts WHERE ok = 0 AND at >= ?3"
-	" AND (login = ?1 OR address = ?2) ORDER BY at";
+	" AND (login = ?1 OR (?2 <> '' AND address = ?2)) ORDER BY at";
 static const char SQL_RECORD_ATTEMPT[] =
 	"INSERT INTO login_attempts (login, address, at, ok) VALUES (?, ?, ?, ?)";
 static const char SQL_FOR_SIGN_IN[] =

@@ -67,7 +67,8 @@ bool authz_domain_covers(const char *domain, const char *stage, const char *owne
 static bool target_is_empty(const struct authz_target *t)
 {
 	return !t || (!t->person_id && !(t->school_code && *t->school_code) &&
-		      !(t->district_code && *t->district_code));
+		      !(t->district_code && *t->district_code) && !(t->stage && *t->stage) &&
+		      !(t->ownership && *t->ownership));
 }
 
 static bool in_scope(const struct principal *p, const struct authz_target *t)

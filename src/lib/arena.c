@@ -66,6 +66,8 @@ void *arena_alloc(struct arena *a, size_t size)
 
 		if (need > bsize)
 			bsize = need;
+		if (bsize > SIZE_MAX - sizeof *b)
+			return NULL; /* the block header would overflow */
 		b = malloc(sizeof *b + bsize);
 		if (!b)
 			return NULL;

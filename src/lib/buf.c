@@ -2,6 +2,7 @@
 #include "buf.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,17 +21,20 @@ void buf_free(struct buf *b)
 
 void buf_reset(struct buf *b)
 {
+	if (b->data)
+		b->data[0] = '\0';
 	b->len = 0;
 	b->oom = false;
 }
 
 int buf_grow(struct buf *b, size_t extra)
 {
-	size_t need = b->len + extra + 1, cap = b->cap ? b->cap : 256;
+	size_t need, cap = b->cap ? b->cap : 256;
 	char *p;
 
-	if (b->oom || need < b->len)
+	if (b->oom || extra >= SIZE_MAX - b->len)
 		return b->oom = true, -1;
+	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
 	while (cap < need)

@@ -171,6 +171,8 @@ int config_parse_listen(const char *listen, char *addr, int addrlen, int *port, 
 	hostlen = (size_t)(colon - listen);
 	if (hostlen >= 2 && host[0] == '[' && host[hostlen - 1] == ']')
 		host++, hostlen -= 2;
+	else if (memchr(host, '[', hostlen) || memchr(host, ']', hostlen))
+		goto bad;
 	if (hostlen == 0 || hostlen >= (size_t)addrlen)
 		goto bad;
 	if (parse_int(colon + 1, 0, 65535, port) < 0)

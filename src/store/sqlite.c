@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { STMT_CACHE = 256, BUSY_TIMEOUT_MS = 5000 };
+enum { STMT_CACHE = 1024, BUSY_TIMEOUT_MS = 5000 };
 
 struct stmt {
 	struct store *store;
@@ -160,8 +160,6 @@ int store_prepare(struct store *s, const char *sql, struct stmt **out)
 			return STORE_OK;
 		}
 		if (!st->sql) {
-			if (s->ncached >= STMT_CACHE * 3 / 4)
-				break; /* full enough: prepare an uncached one-off */
 			int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 						    &st->raw, NULL);
 			if (rc != SQLITE_OK) {
@@ -176,8 +174,9 @@ int store_prepare(struct store *s, const char *sql, struct stmt **out)
 			return STORE_OK;
 		}
 	}
-	/* The cache is sized far above the statements the program has; getting
-	 * here means SQL built at run time, which we do not do. */
+	/* The cache is sized far above the statements the program has (every
+	 * one a constant); getting here means SQL built at run time, which we
+	 * do not do. */
 	fprintf(stderr, "tdc: statement cache full\n");
 	return STORE_ERROR;
 }

@@ -112,7 +112,7 @@ static void signout_ends_the_session(void **state)
 {
 	struct client *c = client_as("teacher"), *old = client_new();
 	struct response r = { 0 };
-	char *session = session_of(c), *body;
+	char *session = session_of(c), *body, *revoked;
 	const char *cleared;
 
 	(void)state;
@@ -133,8 +133,10 @@ static void signout_ends_the_session(void **state)
 	expect_redirect(r, "/login");
 	http_get(old, "/api/v1/me", &r);
 	expect_status(r, 401);
-	assert_non_null(db_text("SELECT 1 FROM sessions WHERE revoked_at IS NOT NULL"));
+	revoked = db_text("SELECT 1 FROM sessions WHERE revoked_at IS NOT NULL");
+	assert_non_null(revoked);
 
+	free(revoked);
 	response_free(&r);
 	free(session);
 	client_free(c);
