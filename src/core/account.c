@@ -16,7 +16,7 @@ static const char SQL_PERSON_BY_ID_NUMBER[] =
 static const char SQL_SCHOOL_EXISTS[] = "SELECT count(*) FROM schools WHERE code = ?";
 static const char SQL_CENTRE_BY_CODE[] =
 	"SELECT code FROM centres WHERE code = ? OR (kind = 'district' AND region_code = ?)"
-	" ORDER BY code = ? DESC LIMIT 1";
+	" ORDER BY CASE WHEN code = ? THEN 0 ELSE 1 END LIMIT 1";
 static const char SQL_ALLIANCE_EXISTS[] = "SELECT count(*) FROM alliances WHERE code = ?";
 static const char SQL_REGION_EXISTS[] = "SELECT count(*) FROM regions WHERE code = ?";
 static const char SQL_INSERT[] =

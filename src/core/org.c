@@ -64,12 +64,14 @@ static void bind_scope(struct stmt *st, const struct org_scope *sc)
 
 static const char SQL_COUNT_SCHOOLS[] = "SELECT count(*) FROM schools s WHERE" SCOPE_WHERE;
 static const char SQL_COUNT_PERSONS[] =
-	"SELECT count(*), coalesce(sum(p.key_level IN ('city', 'province', 'nation')), 0),"
-	" coalesce(sum(p.title IN ('senior', 'full_senior')), 0)"
+	"SELECT count(*),"
+	" coalesce(sum(CASE WHEN p.key_level IN ('city', 'province', 'nation') THEN 1 ELSE 0 END), 0),"
+	" coalesce(sum(CASE WHEN p.title IN ('senior', 'full_senior') THEN 1 ELSE 0 END), 0)"
 	" FROM persons p JOIN schools s ON s.id = p.school_id"
 	" WHERE p.status = 'serving' AND" SCOPE_WHERE " AND (?6 = 0 OR p.id = ?6)";
 static const char SQL_COUNT_CENTRES[] =
-	"SELECT coalesce(sum(kind = 'municipal'), 0), coalesce(sum(kind = 'district'), 0) FROM centres";
+	"SELECT coalesce(sum(CASE WHEN kind = 'municipal' THEN 1 ELSE 0 END), 0),"
+	" coalesce(sum(CASE WHEN kind = 'district' THEN 1 ELSE 0 END), 0) FROM centres";
 
 int org_counts(struct store *s, const struct org_scope *sc, struct org_counts *out)
 {
@@ -179,7 +181,7 @@ int org_person_card(struct store *s, int64_t person_id, struct person_card *o)
 
 static const char SQL_ALLIANCE[] =
 	"SELECT al.name, m.rotation_order, c.code, c.name, coalesce(c.domain, ''),"
-	" coalesce(rp.name, ''), coalesce(lp.name, ''), coalesce(ch.year = ?2, 0)"
+	" coalesce(rp.name, ''), coalesce(lp.name, ''), CASE WHEN ch.year IS NULL THEN 0 ELSE 1 END"
 	" FROM alliances al JOIN alliance_members m ON m.alliance_id = al.id"
 	" JOIN centres c ON c.id = m.centre_id"
 	" LEFT JOIN persons rp ON rp.id = m.representative_person_id"
