@@ -14,6 +14,19 @@ const char *T(const struct request *req, enum text_id id)
 	return text_get(req->lang, id);
 }
 
+enum method req_method_parse(const char *name)
+{
+	static const struct { const char *name; enum method m; } methods[] = {
+		{ "GET", M_GET }, { "POST", M_POST }, { "PUT", M_PUT }, { "PATCH", M_PATCH },
+		{ "DELETE", M_DELETE }, { "HEAD", M_HEAD },
+	};
+
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (!strcmp(name, methods[i].name))
+			return methods[i].m;
+	return M_OTHER;
+}
+
 const char *req_query(struct request *req, const char *key)
 {
 	return req->conn ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key) : NULL;

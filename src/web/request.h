@@ -87,6 +87,8 @@ struct request {
 	const struct route *route;
 };
 
+/* "GET" -> M_GET ...; M_OTHER for any other method */
+enum method req_method_parse(const char *name);
 const char *req_query(struct request *req, const char *key);
 const char *req_form(struct request *req, const char *key);
 const char *req_cookie(struct request *req, const char *key);

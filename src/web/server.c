@@ -67,19 +67,6 @@ static void close_stores(void)
 
 /* ---- Requests ------------------------------------------------------------ */
 
-static enum method parse_method(const char *m)
-{
-	static const struct { const char *name; enum method m; } methods[] = {
-		{ "GET", M_GET }, { "POST", M_POST }, { "PUT", M_PUT }, { "PATCH", M_PATCH },
-		{ "DELETE", M_DELETE }, { "HEAD", M_HEAD },
-	};
-
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (!strcmp(m, methods[i].name))
-			return methods[i].m;
-	return M_OTHER;
-}
-
 static struct request *request_new(const struct app *app, struct MHD_Connection *conn,
 				   const char *url, const char *method)
 {
@@ -98,7 +85,7 @@ static struct request *request_new(const struct app *app, struct MHD_Connection 
 	req->app = app;
 	req->conn = conn;
 	clock_gettime(CLOCK_MONOTONIC, &req->started);
-	req->method = parse_method(method);
+	req->method = req_method_parse(method);
 	req->method_name = arena_strdup(a, method);
 	req->path = arena_strdup(a, url);
 	req->status = 200;

@@ -115,19 +115,6 @@ void fixture_app(struct app *app, unsigned char secret_byte)
 	app->session.absolute_s = app->config.session_absolute_hours * 3600;
 }
 
-static enum method method_of(const char *name)
-{
-	static const struct { const char *name; enum method m; } methods[] = {
-		{ "GET", M_GET }, { "POST", M_POST }, { "PUT", M_PUT }, { "PATCH", M_PATCH },
-		{ "DELETE", M_DELETE }, { "HEAD", M_HEAD },
-	};
-
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (!strcmp(name, methods[i].name))
-			return methods[i].m;
-	return M_OTHER;
-}
-
 struct request *fixture_request(const struct app *app, struct store *s, const char *method_name,
 				const char *path)
 {
@@ -145,7 +132,7 @@ struct request *fixture_request(const struct app *app, struct store *s, const ch
 	req->app = app;
 	req->store = s;
 	req->conn = NULL;
-	req->method = method_of(method_name);
+	req->method = req_method_parse(method_name);
 	req->method_name = arena_strdup(a, method_name);
 	req->path = arena_strdup(a, path);
 	req->address = "192.0.2.1";
