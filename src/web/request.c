@@ -8,10 +8,49 @@
 
 #include "web/html.h"
 #include "web/layout.h"
+#include "web/router.h"
 
 const char *T(const struct request *req, enum text_id id)
 {
 	return text_get(req->lang, id);
+}
+
+struct request *req_new(const struct app *app, const char *method, const char *path)
+{
+	struct arena *a = arena_new();
+	struct request *req;
+
+	if (!a)
+		return NULL;
+	req = arena_alloc(a, sizeof *req);
+	if (!req) {
+		arena_free(a);
+		return NULL;
+	}
+	req->arena = a;
+	req->app = app;
+	clock_gettime(CLOCK_MONOTONIC, &req->started);
+	req->method = req_method_parse(method);
+	req->method_name = arena_strdup(a, method);
+	req->path = arena_strdup(a, path);
+	req->address = "";
+	req->status = 200;
+	req->content_type = "text/html; charset=utf-8";
+	req->body_limit = router_body_limit(path);
+	buf_init(&req->body);
+	buf_init(&req->out);
+	buf_init(&req->cookies);
+	return req;
+}
+
+void req_free(struct request *req)
+{
+	if (!req)
+		return;
+	buf_free(&req->body);
+	buf_free(&req->out);
+	buf_free(&req->cookies);
+	arena_free(req->arena);
 }
 
 enum method req_method_parse(const char *name)

@@ -87,6 +87,10 @@ struct request {
 	const struct route *route;
 };
 
+/* A new request with its own arena, for a method and path; server.c adds
+ * the connection, tests use it as it is.  req_free() releases it all. */
+struct request *req_new(const struct app *app, const char *method, const char *path);
+void req_free(struct request *req);
 /* "GET" -> M_GET ...; M_OTHER for any other method */
 enum method req_method_parse(const char *name);
 const char *req_query(struct request *req, const char *key);

@@ -70,30 +70,12 @@ static void close_stores(void)
 static struct request *request_new(const struct app *app, struct MHD_Connection *conn,
 				   const char *url, const char *method)
 {
-	struct arena *a = arena_new();
-	struct request *req;
+	struct request *req = req_new(app, method, url);
 	const union MHD_ConnectionInfo *ci;
 
-	if (!a)
+	if (!req)
 		return NULL;
-	req = arena_alloc(a, sizeof *req);
-	if (!req) {
-		arena_free(a);
-		return NULL;
-	}
-	req->arena = a;
-	req->app = app;
 	req->conn = conn;
-	clock_gettime(CLOCK_MONOTONIC, &req->started);
-	req->method = req_method_parse(method);
-	req->method_name = arena_strdup(a, method);
-	req->path = arena_strdup(a, url);
-	req->status = 200;
-	req->content_type = "text/html; charset=utf-8";
-	req->body_limit = router_body_limit(url);
-	buf_init(&req->body);
-	buf_init(&req->out);
-	buf_init(&req->cookies);
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		char host[INET6_ADDRSTRLEN] = "";
@@ -103,19 +85,9 @@ static struct request *request_new(const struct app *app, struct MHD_Connection 
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof host);
-		req->address = arena_strdup(a, host);
+		req->address = arena_strdup(req->arena, host);
 	}
-	if (!req->address)
-		req->address = "";
 	return req;
-}
-
-static void request_free(struct request *req)
-{
-	buf_free(&req->body);
-	buf_free(&req->out);
-	buf_free(&req->cookies);
-	arena_free(req->arena);
 }
 
 static void add_security_headers(struct MHD_Response *r, const struct request *req)
@@ -227,7 +199,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		fprintf(stderr, "%s %s %s %d %.1fms\n", at, req->method_name, req->path,
 			req->status, clock_ms_since(&req->started));
 	}
-	request_free(req);
+	req_free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&in_flight, 1);
 }

@@ -118,41 +118,18 @@ void fixture_app(struct app *app, unsigned char secret_byte)
 struct request *fixture_request(const struct app *app, struct store *s, const char *method_name,
 				const char *path)
 {
-	struct arena *a = arena_new();
-	struct request *req;
+	struct request *req = req_new(app, method_name, path);
 
-	if (!a)
+	if (!req)
 		return NULL;
-	req = arena_alloc(a, sizeof *req);
-	if (!req) {
-		arena_free(a);
-		return NULL;
-	}
-	req->arena = a;
-	req->app = app;
 	req->store = s;
-	req->conn = NULL;
-	req->method = req_method_parse(method_name);
-	req->method_name = arena_strdup(a, method_name);
-	req->path = arena_strdup(a, path);
 	req->address = "192.0.2.1";
-	req->status = 200;
-	req->content_type = "text/html; charset=utf-8";
-	req->body_limit = router_body_limit(path);
-	buf_init(&req->body);
-	buf_init(&req->out);
-	buf_init(&req->cookies);
 	return req;
 }
 
 void fixture_request_free(struct request *req)
 {
-	if (!req)
-		return;
-	buf_free(&req->body);
-	buf_free(&req->out);
-	buf_free(&req->cookies);
-	arena_free(req->arena);
+	req_free(req);
 }
 
 const char *fixture_header(const struct request *req, const char *key)
