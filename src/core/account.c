@@ -2,6 +2,7 @@
 #include "account.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -515,6 +516,16 @@ static int record_attempt(struct store *s, const char *login, const char *addres
 	return stmt_run(st);
 }
 
+/* The hash an unknown login is checked against; made once, since sign-ins
+ * run on several threads at the same time. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+
+static void make_dummy_hash(void)
+{
+	secret_password_hash("not a password of anybody", dummy_hash);
+}
+
 int account_sign_in(struct store *s, const char *login, const char *password,
 		    const char *address, time_t now, struct principal *p, struct err *err)
 {
@@ -547,11 +558,8 @@ int account_sign_in(struct store *s, const char *login, const char *password,
 	/* verify even for an unknown login, against a fixed hash, so the time
 	 * taken does not tell which logins exist */
 	if (!*hash) {
-		static char dummy[PASSWORD_HASH_MAX];
-
-		if (!*dummy)
-			secret_password_hash("not a password of anybody", dummy);
-		secret_password_verify(dummy, password);
+		pthread_once(&dummy_once, make_dummy_hash);
+		secret_password_verify(dummy_hash, password);
 		ok = false;
 	} else {
 		password_ok = secret_password_verify(hash, password);
