@@ -134,8 +134,22 @@ int org_breakdown(struct store *s, struct arena *a, const struct org_scope *sc, 
 	if (!*rows || store_prepare(s, sql, &st) < 0)
 		return -1;
 	bind_scope(st, sc);
-	while ((rc = stmt_step(st)) == STORE_ROW && *n < cap) {
-		struct org_row *r = &(*rows)[(*n)++];
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		struct org_row *r;
+
+		if (*n == cap) {
+			/* a province has more districts than a city */
+			struct org_row *bigger = arena_alloc(a, sizeof **rows * (size_t)cap * 2);
+
+			if (!bigger) {
+				rc = STORE_ERROR;
+				break;
+			}
+			memcpy(bigger, *rows, sizeof **rows * (size_t)cap);
+			*rows = bigger;
+			cap *= 2;
+		}
+		r = &(*rows)[(*n)++];
 
 		r->code = arena_strdup(a, stmt_text(st, 0));
 		r->name = arena_strdup(a, stmt_text(st, 1));

@@ -7,19 +7,11 @@
 #include "core/session.h"
 #include "lib/secret.h"
 
-static struct session_limits limits(const struct request *req)
-{
-	struct session_limits l = { req->app->session.idle_s, req->app->session.absolute_s };
-
-	return l;
-}
-
 int auth_identify(struct request *req)
 {
 	const char *authz = req_header(req, "Authorization");
 	const char *cookie;
 	time_t now = time(NULL);
-	struct session_limits lim = limits(req);
 
 	memset(&req->who, 0, sizeof req->who);
 	if (authz) {
@@ -33,7 +25,7 @@ int auth_identify(struct request *req)
 		return 0;
 	}
 	cookie = req_cookie(req, SESSION_COOKIE);
-	if (cookie && session_resolve(req->store, cookie, now, &lim, &req->who) == 0)
+	if (cookie && session_resolve(req->store, cookie, now, &req->app->session, &req->who) == 0)
 		req->session_token = cookie;
 	else
 		memset(&req->who, 0, sizeof req->who);
@@ -45,8 +37,7 @@ int auth_identify(struct request *req)
  * without the installation's secret. */
 void auth_make_csrf(struct request *req)
 {
-	const char *basis = NULL;
-	char *msg;
+	const char *basis;
 
 	if (req->session_token) {
 		basis = arena_printf(req->arena, "s:%s", req->session_token);
@@ -62,8 +53,7 @@ void auth_make_csrf(struct request *req)
 		}
 		basis = arena_printf(req->arena, "a:%s", pre);
 	}
-	msg = (char *)basis;
-	secret_mac_hex(req->app->secret, sizeof req->app->secret, msg, req->csrf);
+	secret_mac_hex(req->app->secret, sizeof req->app->secret, basis, req->csrf);
 }
 
 const char *auth_csrf_token(struct request *req)
@@ -88,12 +78,12 @@ bool auth_csrf_ok(struct request *req)
 int auth_start_session(struct request *req)
 {
 	char token[TOKEN_CHARS + 1];
-	struct session_limits lim = limits(req);
+	const struct session_limits *lim = &req->app->session;
 
-	if (session_start(req->store, req->who.account_id, req->address, time(NULL), &lim, token) < 0)
+	if (session_start(req->store, req->who.account_id, req->address, time(NULL), lim, token) < 0)
 		return -1;
 	req->session_token = arena_strdup(req->arena, token);
-	req_set_cookie(req, SESSION_COOKIE, token, lim.absolute_s);
+	req_set_cookie(req, SESSION_COOKIE, token, lim->absolute_s);
 	auth_make_csrf(req);
 	return 0;
 }

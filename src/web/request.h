@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "core/principal.h"
+#include "core/session.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/config.h"
@@ -39,9 +40,7 @@ struct kv {
 struct app {
 	struct config config;
 	unsigned char secret[32];   /* keys the CSRF tokens */
-	struct session_limits_view {
-		int idle_s, absolute_s;
-	} session;
+	struct session_limits session;
 };
 
 struct request {

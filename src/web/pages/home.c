@@ -11,7 +11,7 @@
 #include "web/html.h"
 #include "web/layout.h"
 
-static void stat(struct request *req, enum text_id label, int64_t value)
+static void stat_box(struct request *req, enum text_id label, int64_t value)
 {
 	html(req, "<div class=\"stat\"><span class=\"value\">");
 	html_textf(req, "%lld", (long long)value);
@@ -135,13 +135,13 @@ static void home_registry(struct request *req)
 	html_text(req, T(req, TX_OVERVIEW));
 	html(req, "</h2><div class=\"stats\">");
 	if (req->who.role == ROLE_BUREAU || req->who.role == ROLE_SYSADMIN) {
-		stat(req, TX_MUNICIPAL_CENTRES, c.municipal_centres);
-		stat(req, TX_DISTRICT_CENTRES, c.district_centres);
+		stat_box(req, TX_MUNICIPAL_CENTRES, c.municipal_centres);
+		stat_box(req, TX_DISTRICT_CENTRES, c.district_centres);
 	}
 	if (req->who.role != ROLE_SCHOOL_ADMIN)
-		stat(req, TX_SCHOOLS, c.schools);
-	stat(req, TX_TEACHERS, c.persons);
-	stat(req, TX_KEY_TEACHERS, c.key_teachers);
+		stat_box(req, TX_SCHOOLS, c.schools);
+	stat_box(req, TX_TEACHERS, c.persons);
+	stat_box(req, TX_KEY_TEACHERS, c.key_teachers);
 	html(req, "<div class=\"stat\"><span class=\"value\">");
 	html_textf(req, "%.1f%%", c.persons ? 100.0 * (double)c.senior_titles / (double)c.persons : 0.0);
 	html(req, "</span><span class=\"label\">");
@@ -165,9 +165,9 @@ static void home_sysadmin(struct request *req)
 	html(req, "<section class=\"panel\"><h2>");
 	html_text(req, T(req, TX_ACCOUNTS));
 	html(req, "</h2><div class=\"stats\">");
-	stat(req, TX_ACTIVE_ACCOUNTS, accounts);
-	stat(req, TX_LIVE_SESSIONS, sessions);
-	stat(req, TX_AUDIT_LOG, audit);
+	stat_box(req, TX_ACTIVE_ACCOUNTS, accounts);
+	stat_box(req, TX_LIVE_SESSIONS, sessions);
+	stat_box(req, TX_AUDIT_LOG, audit);
 	html(req, "</div><h3>");
 	html_text(req, T(req, TX_SHORTCUTS));
 	html(req, "</h3><ul class=\"shortcuts\">");
