@@ -45,7 +45,7 @@ const struct cli_cmd cli_commands[] = {
 	  "\n"
 	  "Applies the migrations this tdc has and the database lacks, each in its own\n"
 	  "transaction.  A database newer than this tdc is refused.\n" },
-	{ "user", cmd_user, "add, list, disable and enable accounts",
+	{ "user", cmd_user, "add, list, disable, enable accounts and set passwords",
 	  "usage: tdc user add LOGIN --role ROLE [--scope CODE] [--person ID_NUMBER]\n"
 	  "                [--name NAME] --password-stdin --db PATH\n"
 	  "   or: tdc user list [--role ROLE] [--db PATH]\n"
