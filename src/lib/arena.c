@@ -43,6 +43,25 @@ void arena_release(struct arena *a)
 	arena_init(a);
 }
 
+void arena_reset(struct arena *a)
+{
+	struct arena_block *b = a->head, *next;
+
+	if (!b)
+		return;
+	/* keep the oldest (smallest) block: a loop that resets per item then
+	 * allocates nothing new in the common case */
+	while (b->next) {
+		next = b->next;
+		free(b);
+		b = next;
+	}
+	b->used = 0;
+	a->head = b;
+	a->next_size = ARENA_FIRST_BLOCK * 2;
+	a->total = 0;
+}
+
 void arena_free(struct arena *a)
 {
 	if (!a)

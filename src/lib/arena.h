@@ -26,6 +26,7 @@ struct arena *arena_new(void);
 void arena_free(struct arena *a);
 void arena_init(struct arena *a);     /* for an arena on the stack */
 void arena_release(struct arena *a);  /* frees the blocks of arena_init()'s arena */
+void arena_reset(struct arena *a);    /* forgets everything, keeps one block for reuse */
 void *arena_alloc(struct arena *a, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

@@ -18,6 +18,7 @@ struct stmt {
 	struct store *store;
 	sqlite3_stmt *raw;
 	const char *sql;
+	bool owned;     /* sql is our copy (store_prepare_built) */
 };
 
 struct store {
@@ -92,6 +93,9 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (s->cache[i].owned)
+			free((char *)s->cache[i].sql);
 	for (int i = 0; i < STMT_CACHE; i++)
 		if (s->cache[i].raw)
 			sqlite3_finalize(s->cache[i].raw);
@@ -177,6 +181,51 @@ int store_prepare(struct store *s, const char *sql, struct stmt **out)
 	/* The cache is sized far above the statements the program has (every
 	 * one a constant); getting here means SQL built at run time, which we
 	 * do not do. */
+	fprintf(stderr, "tdc: statement cache full\n");
+	return STORE_ERROR;
+}
+
+/* SQL put together at run time from constant fragments (a list page's
+ * filters): cached by its text, so each combination is prepared once. */
+int store_prepare_built(struct store *s, const char *sql, struct stmt **out)
+{
+	size_t h = 5381;
+
+	for (const char *c = sql; *c; c++)
+		h = h * 33 + (unsigned char)*c;
+	h %= STMT_CACHE;
+	for (int probe = 0; probe < STMT_CACHE; probe++, h = (h + 1) % STMT_CACHE) {
+		struct stmt *st = &s->cache[h];
+
+		if (st->owned && !strcmp(st->sql, sql)) {
+			sqlite3_reset(st->raw);
+			sqlite3_clear_bindings(st->raw);
+			*out = st;
+			return STORE_OK;
+		}
+		if (!st->sql) {
+			char *copy;
+			int rc;
+
+			if (s->ncached > STMT_CACHE * 3 / 4)
+				break;
+			if (!(copy = strdup(sql)))
+				return STORE_ERROR;
+			rc = sqlite3_prepare_v3(s->db, copy, -1, SQLITE_PREPARE_PERSISTENT, &st->raw, NULL);
+			if (rc != SQLITE_OK) {
+				fprintf(stderr, "tdc: cannot prepare SQL: %s\n%s\n",
+					sqlite3_errmsg(s->db), sql);
+				free(copy);
+				return map_rc(rc) == STORE_EBUSY ? STORE_EBUSY : STORE_ERROR;
+			}
+			st->sql = copy;
+			st->owned = true;
+			st->store = s;
+			s->ncached++;
+			*out = st;
+			return STORE_OK;
+		}
+	}
 	fprintf(stderr, "tdc: statement cache full\n");
 	return STORE_ERROR;
 }

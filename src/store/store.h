@@ -64,6 +64,9 @@ bool store_in_transaction(struct store *s);
 int store_exec_script(struct store *s, const char *sql, struct err *err);
 
 int store_prepare(struct store *s, const char *sql, struct stmt **out);
+/* For SQL joined at run time from constant fragments (never from input):
+ * cached by text.  Values are still bound, never pasted in. */
+int store_prepare_built(struct store *s, const char *sql, struct stmt **out);
 int stmt_bind_int(struct stmt *st, int idx, int64_t v);
 int stmt_bind_text(struct stmt *st, int idx, const char *v); /* NULL binds NULL */
 int stmt_bind_blob(struct stmt *st, int idx, const void *v, size_t len);
