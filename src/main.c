@@ -45,13 +45,14 @@ const struct cli_cmd cli_commands[] = {
 	  "\n"
 	  "Applies the migrations this tdc has and the database lacks, each in its own\n"
 	  "transaction.  A database newer than this tdc is refused.\n" },
-	{ "user", cmd_user, "add, list, disable, enable accounts and set passwords",
+	{ "user", cmd_user, "manage accounts and passwords, issue activation codes",
 	  "usage: tdc user add LOGIN --role ROLE [--scope CODE] [--person ID_NUMBER]\n"
 	  "                [--name NAME] --password-stdin --db PATH\n"
 	  "   or: tdc user list [--role ROLE] [--db PATH]\n"
 	  "   or: tdc user disable LOGIN [--db PATH]\n"
 	  "   or: tdc user enable LOGIN [--db PATH]\n"
 	  "   or: tdc user password LOGIN --password-stdin [--db PATH]\n"
+	  "   or: tdc user activate --scope CODE --out FILE [--all] [--db PATH]\n"
 	  "\n"
 	  "ROLE is one of teacher, school_admin, centre_admin, alliance, evaluator,\n"
 	  "bureau, sysadmin.  CODE is what the role needs: a 10-digit school\n"
@@ -59,7 +60,15 @@ const struct cli_cmd cli_commands[] = {
 	  "an alliance code (alliance), a division code (bureau); the others take\n"
 	  "none.  A teacher account names its person with --person.  The password is\n"
 	  "read from the first line of standard input, never from the command line.\n"
-	  "Disabling ends the account's sessions and API tokens at once.\n" },
+	  "Disabling ends the account's sessions and API tokens at once.\n"
+	  "\n"
+	  "'activate' issues one-time activation codes to the serving persons of CODE\n"
+	  "(a school identifier, a centre code or a division code) who have no teacher\n"
+	  "account yet, or to all of them with --all (for forgotten passwords), and\n"
+	  "writes them to FILE, which must not exist: an .xlsx, or CSV (UTF-8) when\n"
+	  "FILE ends in .csv.  A code is valid 30 days, once; a new one ends the\n"
+	  "person's unused older codes.  Teachers redeem them on the site's /activate\n"
+	  "page with their ID number, then sign in with it.\n" },
 	{ "token", cmd_token, "issue and revoke API tokens",
 	  "usage: tdc token add LOGIN [--days N] [--db PATH]\n"
 	  "   or: tdc token revoke TOKEN [--db PATH]\n"
@@ -72,6 +81,53 @@ const struct cli_cmd cli_commands[] = {
 	  "\n"
 	  "Writes a consistent copy of the database to FILE with SQLite's online\n"
 	  "backup, while the server may go on writing.  FILE must not exist.\n" },
+	/* import (issue 4) */
+	{ "import", cmd_import, "import schools or teachers from CSV, .xlsx or .xls",
+	  "usage: tdc import schools|teachers FILE [--dry-run] [--skip-bad [--rejects OUT]]\n"
+	  "                [--db PATH]\n"
+	  "   or: tdc import schools|teachers --template OUT.xlsx\n"
+	  "\n"
+	  "Reads FILE, whatever its name: CSV in UTF-8 (with or without BOM), GB18030 or\n"
+	  "UTF-16, an .xlsx workbook or a legacy .xls (the first sheet).  The header row\n"
+	  "names the columns in Chinese or English, in any order:\n"
+	  "  schools:  学校标识码 school_code, 学校名称 name, 行政区划代码 district_code,\n"
+	  "            学段 stage, 办学性质 ownership [, 状态 status]\n"
+	  "  teachers: 身份证号 id_number, 姓名 name, 学校标识码 school_code, 岗位 role,\n"
+	  "            学科 subject, 职称 title, 学历 education, 骨干级别 key_level,\n"
+	  "            入职日期 service_start, 手机 phone [, 状态 status]\n"
+	  "The first three of each are required; an unknown column is a warning.  Values\n"
+	  "are written as people write them (docs/import-values.md).\n"
+	  "\n"
+	  "All or nothing: if any row is bad, nothing is written, every bad row is\n"
+	  "reported as 'FILE:LINE: COLUMN column: reason' and the exit status is 1.\n"
+	  "--skip-bad writes the good rows and puts the bad ones in OUT (.csv, or .xlsx\n"
+	  "by its name; FILE's name with .rejects.csv when not given) with their cells\n"
+	  "and a 原因 (reason) column, ready to fix and import again.  --dry-run checks everything and writes nothing.  Importing the\n"
+	  "same file again changes nothing; a changed value becomes a history entry.\n"
+	  "--template writes an .xlsx with the headers, an example row and drop-down\n"
+	  "lists of the allowed values.\n" },
+	/* export (issue 4) */
+	{ "export", cmd_export, "write schools or teachers to .xlsx or CSV",
+	  "usage: tdc export schools|teachers --db PATH --format xlsx|csv [--scope CODE]\n"
+	  "                  [--unmasked] [--out FILE]\n"
+	  "\n"
+	  "Writes every school or person in the scope, in the columns and with the\n"
+	  "Chinese headers the import reads, so a corrected file imports again.  The\n"
+	  ".xlsx has a frozen, filtered header row; the CSV is UTF-8 with a BOM and\n"
+	  "CRLF line ends, as Excel expects.  ID numbers are masked (4401****...123X).\n"
+	  "\n"
+	  "    --db PATH       the database (also TDC_DB)\n"
+	  "    --format F      xlsx or csv\n"
+	  "    --scope CODE    a school identifier (10 digits), a division code (a\n"
+	  "                    district, or a city: all its districts) or a centre\n"
+	  "                    code (gz-yey: that municipal centre's domain); default all\n"
+	  "    --unmasked      whole ID numbers (teachers only); recorded in the audit\n"
+	  "                    log before anything is written\n"
+	  "    --out FILE      write FILE (replaced whole, readable by you only);\n"
+	  "                    default standard output, which for xlsx must not be a\n"
+	  "                    terminal\n"
+	  "\n"
+	  "Prints 'N rows written to FILE' on standard error.  An unknown scope exits 1.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -14,6 +14,8 @@
  * SQLite; they need about 48 MB here beside SQLite's page cache. */
 #include "demo.h"
 
+#include "core/registry.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,7 +393,7 @@ static void cn_number(int n, char *out, size_t len)
  * People: the codes of persons' enum columns
  * --------------------------------------------------------------------- */
 
-enum role { R_TEACHER, R_PRINCIPAL, R_DIRECTOR, R_RESEARCHER, R_TRAINER };
+enum post { R_TEACHER, R_PRINCIPAL, R_DIRECTOR, R_RESEARCHER, R_TRAINER };
 static const char *const role_codes[] = { "teacher", "principal", "director", "researcher", "trainer" };
 
 enum title { T_FULL_SENIOR, T_SENIOR, T_FIRST, T_SECOND, T_THIRD, T_NONE, T__MAX };
@@ -613,7 +615,7 @@ static void format_date(uint32_t ymd, char out[11])
 
 /* What kind of person to make: their place decides the tables used. */
 struct person_kind {
-	enum role role;
+	enum post role;
 	int female;              /* ‰ women */
 	int age_lo, age_hi;
 	enum taught taught;      /* for school staff */
@@ -1404,7 +1406,7 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 {
 	struct gen g = { 0 };
 	struct demo_summary sum = { 0 };
-	int64_t centre_ids[NCENTRES], nregions = 0;
+	int64_t centre_ids[NCENTRES], nregions = 0, max_person = 0;
 	int teachers = o && o->teachers ? o->teachers : DEMO_DEFAULT_TEACHERS;
 	uint64_t seed = o ? o->seed : DEMO_DEFAULT_SEED;
 	int nschools, rc;
@@ -1462,10 +1464,12 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 		goto fail_db;
 	if (insert_schools(s, &g) < 0)
 		goto fail_db;
+	if (registry_bulk_begin(s, &max_person) < 0)
+		goto fail_db;
 	rc = insert_persons(s, &g, centre_ids);
 	if (rc == -2)
 		goto fail_oom;
-	if (rc < 0)
+	if (rc < 0 || registry_bulk_end(s, max_person) < 0)
 		goto fail_db;
 	if (insert_alliance(s, &g, centre_ids) < 0)
 		goto fail_db;
