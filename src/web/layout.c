@@ -16,9 +16,29 @@ struct nav_item {
  * router checks, so a link never leads to a 403. */
 static const struct nav_item nav[] = {
 	{ "/", TX_HOME, PERM_SIGNED_IN },
+	/* registry (issue 4) */
+	{ "/schools", TX_SCHOOLS, PERM_REGISTRY_READ },
+	{ "/persons", TX_PERSONS, PERM_REGISTRY_READ },
+	{ "/persons/me", TX_MY_RECORD, PERM_REGISTRY_READ }, /* teachers: see nav_shown() */
+	/* import (issue 4) */
+	{ "/import", TX_IMPORT, PERM_REGISTRY_WRITE },
+	{ "/activation", TX_ACTIVATION, PERM_REGISTRY_WRITE },
 	{ "/admin/accounts", TX_ACCOUNTS, PERM_ACCOUNTS_MANAGE },
 	{ "/admin/audit", TX_AUDIT_LOG, PERM_AUDIT_READ },
 };
+
+/* A teacher's registry is her own record: 我的档案 replaces the lists,
+ * which would hold her alone (registry, issue 4). */
+static bool nav_shown(const struct request *req, const struct nav_item *it)
+{
+	bool teacher = req->who.role == ROLE_TEACHER;
+
+	if (!strcmp(it->href, "/persons/me"))
+		return teacher;
+	if (teacher && (!strcmp(it->href, "/schools") || !strcmp(it->href, "/persons")))
+		return false;
+	return authz_permits(&req->who, it->perm, NULL);
+}
 
 const char *layout_role_name(struct request *req, enum role r)
 {
@@ -53,6 +73,7 @@ void layout_start(struct request *req, const char *title)
 	html_text(req, req->app->config.site_name);
 	html(req, "</title>\n<link rel=\"stylesheet\" href=\"/static/style.css\">\n"
 		  "<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+		  "<script src=\"/static/app.js\" defer></script>\n"
 		  "</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
 	html_text(req, T(req, TX_SKIP_TO_CONTENT));
 	html(req, "</a>\n<header class=\"site\">\n<div class=\"bar\">\n"
@@ -84,7 +105,7 @@ void layout_start(struct request *req, const char *title)
 		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
 			bool current;
 
-			if (!authz_permits(&req->who, nav[i].perm, NULL))
+			if (!nav_shown(req, &nav[i]))
 				continue;
 			current = !strcmp(nav[i].href, "/") ? !strcmp(req->path, "/") :
 				  !strncmp(req->path, nav[i].href, strlen(nav[i].href));

@@ -1,6 +1,8 @@
 /* request.c - reading a request and shaping its answer (see request.h). */
 #include "request.h"
+#include "web/multipart.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -36,7 +38,7 @@ struct request *req_new(const struct app *app, const char *method, const char *p
 	req->address = "";
 	req->status = 200;
 	req->content_type = "text/html; charset=utf-8";
-	req->body_limit = router_body_limit(path);
+	req->body_limit = router_body_limit(req->method, path);
 	buf_init(&req->body);
 	buf_init(&req->out);
 	buf_init(&req->cookies);
@@ -118,12 +120,44 @@ static char *url_decode(struct arena *a, const char *s, size_t n)
 	return out;
 }
 
+static int form_part(const struct multipart_part *part, void *ctx)
+{
+	struct request *req = ctx;
+
+	if (part->filename[0]) {
+		if (req->nfiles < MAX_UPLOADS) {
+			struct upload *u = &req->files[req->nfiles++];
+
+			u->field = arena_strdup(req->arena, part->name);
+			u->filename = arena_strdup(req->arena, part->filename);
+			u->data = part->data;
+			u->len = part->len;
+		}
+	} else if (req->nform < MAX_FORM) {
+		req->form[req->nform].key = arena_strdup(req->arena, part->name);
+		req->form[req->nform].value = arena_strndup(req->arena, (const char *)part->data,
+							    part->len);
+		if (req->form[req->nform].key && req->form[req->nform].value)
+			req->nform++;
+	}
+	return 0;
+}
+
 static void parse_form(struct request *req)
 {
 	const char *p = req->body.data, *end = p + req->body.len;
 	const char *ctype = req_header(req, "Content-Type");
+	char boundary[80];
 
 	req->form_parsed = true;
+	if (p && multipart_boundary(ctype, boundary, sizeof boundary) == 0) {
+		if (multipart_parse(p, req->body.len, boundary, form_part, req) < 0) {
+			/* half a form is no form: drop what was read */
+			req->nform = 0;
+			req->nfiles = 0;
+		}
+		return;
+	}
 	if (!p || (ctype && strncasecmp(ctype, "application/x-www-form-urlencoded", 33)))
 		return;
 	while (p < end && req->nform < MAX_FORM) {
@@ -148,6 +182,16 @@ const char *req_form(struct request *req, const char *key)
 	for (int i = 0; i < req->nform; i++)
 		if (!strcmp(req->form[i].key, key))
 			return req->form[i].value;
+	return NULL;
+}
+
+const struct upload *req_file(struct request *req, const char *field)
+{
+	if (!req->form_parsed)
+		parse_form(req);
+	for (int i = 0; i < req->nfiles; i++)
+		if (!strcmp(req->files[i].field, field))
+			return &req->files[i];
 	return NULL;
 }
 
@@ -195,6 +239,30 @@ void req_redirect(struct request *req, const char *location)
 	req_add_header(req, "Location", arena_strdup(req->arena, location));
 	buf_reset(&req->out);
 	req->content_type = "text/plain; charset=utf-8";
+}
+
+void req_download(struct request *req, const char *content_type, const char *filename,
+		  const char *ascii_filename)
+{
+	struct buf b;
+
+	/* the fallback keeps to characters no browser misreads; filename*
+	 * percent-encodes all but RFC 5987's attr-chars */
+	buf_init(&b);
+	buf_puts(&b, "attachment; filename=\"");
+	for (const char *c = ascii_filename; *c; c++)
+		buf_putc(&b, isalnum((unsigned char)*c) || strchr("._-", *c) ? *c : '_');
+	buf_puts(&b, "\"; filename*=UTF-8''");
+	for (const unsigned char *c = (const unsigned char *)filename; *c; c++) {
+		if (isalnum(*c) || strchr("!#$&+-.^_`|~", *c))
+			buf_putc(&b, (char)*c);
+		else
+			buf_printf(&b, "%%%02X", *c);
+	}
+	req_add_header(req, "Content-Disposition", arena_strdup(req->arena, buf_cstr(&b)));
+	buf_free(&b);
+	req->status = 200;
+	req->content_type = content_type;
 }
 
 void req_json(struct request *req, int status, json_t *doc)

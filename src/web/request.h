@@ -36,6 +36,14 @@ struct kv {
 	const char *key, *value;
 };
 
+/* A file sent in a multipart/form-data form; data points into req->body. */
+struct upload {
+	const char *field, *filename;
+	const unsigned char *data;
+	size_t len;
+};
+enum { MAX_UPLOADS = 2 };
+
 /* Server-wide state, made at start and read-only while serving. */
 struct app {
 	struct config config;
@@ -60,6 +68,8 @@ struct request {
 	struct kv form[MAX_FORM];      /* a url-encoded form body, parsed */
 	int nform;
 	bool form_parsed;
+	struct upload files[MAX_UPLOADS]; /* a multipart form's files */
+	int nfiles;
 	bool is_api;                   /* under /api/: errors in JSON */
 
 	/* the caller */
@@ -94,6 +104,8 @@ void req_free(struct request *req);
 enum method req_method_parse(const char *name);
 const char *req_query(struct request *req, const char *key);
 const char *req_form(struct request *req, const char *key);
+/* A file of a multipart/form-data form, or NULL. */
+const struct upload *req_file(struct request *req, const char *field);
 const char *req_cookie(struct request *req, const char *key);
 const char *req_header(struct request *req, const char *key);
 const char *req_param(struct request *req, const char *key);
@@ -103,6 +115,11 @@ struct json_t *req_json_body(struct request *req);
 void req_add_header(struct request *req, const char *key, const char *value);
 void req_set_cookie(struct request *req, const char *name, const char *value, int max_age_s);
 void req_redirect(struct request *req, const char *location); /* 303 See Other */
+/* The bytes in req->out are a file to save: sets the content type and
+ * Content-Disposition: attachment, with filename (UTF-8, sent as RFC 6266
+ * filename*) and an ASCII fallback for old clients. */
+void req_download(struct request *req, const char *content_type, const char *filename,
+		  const char *ascii_filename);
 /* Answers with a JSON document (takes the reference). */
 void req_json(struct request *req, int status, struct json_t *doc);
 /* {"error": {"code": "...", "message": "..."}} */

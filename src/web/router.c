@@ -35,6 +35,52 @@ static const struct route routes[] = {
 	{ POST, "/admin/accounts/{login}/sessions/revoke", page_account_revoke,  0,              PERM_ACCOUNTS_MANAGE },
 	{ GET,  "/admin/audit",                          page_audit,             0,              PERM_AUDIT_READ },
 	{ GET,  "/api/v1/me",                            api_me,                 ROUTE_API,      PERM_SIGNED_IN },
+	/* registry pages and API (issue 4) */
+	{ GET,  "/regions",                              page_regions,           0,              PERM_REGISTRY_READ },
+	{ GET,  "/regions/{code}",                       page_region,            0,              PERM_REGISTRY_READ },
+	{ GET,  "/centres",                              page_centres,           0,              PERM_REGISTRY_READ },
+	{ GET,  "/centres/{code}",                       page_centre,            0,              PERM_REGISTRY_READ },
+	{ GET,  "/schools",                              page_schools,           0,              PERM_REGISTRY_READ },
+	{ GET,  "/schools/new",                          page_school_new,        0,              PERM_REGISTRY_WRITE },
+	{ POST, "/schools",                              page_school_create,     0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/schools/{code}",                       page_school,            0,              PERM_REGISTRY_READ },
+	{ GET,  "/schools/{code}/edit",                  page_school_edit,       0,              PERM_REGISTRY_WRITE },
+	{ POST, "/schools/{code}",                       page_school_update,     0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/persons",                              page_persons,           0,              PERM_REGISTRY_READ },
+	{ GET,  "/persons/new",                          page_person_new,        0,              PERM_REGISTRY_WRITE },
+	{ POST, "/persons",                              page_person_create,     0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/persons/{id_number}",                  page_person,            0,              PERM_REGISTRY_READ },
+	{ GET,  "/persons/{id_number}/edit",             page_person_edit,       0,              PERM_REGISTRY_WRITE },
+	{ POST, "/persons/{id_number}",                  page_person_update,     0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/api/v1/schools",                       api_schools,            ROUTE_API,      PERM_REGISTRY_READ },
+	{ POST, "/api/v1/schools",                       api_school_create,      ROUTE_API,      PERM_REGISTRY_WRITE },
+	{ GET,  "/api/v1/schools/{code}",                api_school,             ROUTE_API,      PERM_REGISTRY_READ },
+	{ M_PATCH, "/api/v1/schools/{code}",             api_school_update,      ROUTE_API,      PERM_REGISTRY_WRITE },
+	{ GET,  "/api/v1/schools/{code}/history",        api_school_history,     ROUTE_API,      PERM_REGISTRY_READ },
+	{ GET,  "/api/v1/persons",                       api_persons,            ROUTE_API,      PERM_REGISTRY_READ },
+	{ POST, "/api/v1/persons",                       api_person_create,      ROUTE_API,      PERM_REGISTRY_WRITE },
+	{ GET,  "/api/v1/persons/{id_number}",           api_person,             ROUTE_API,      PERM_REGISTRY_READ },
+	{ M_PATCH, "/api/v1/persons/{id_number}",        api_person_update,      ROUTE_API,      PERM_REGISTRY_WRITE },
+	{ GET,  "/api/v1/persons/{id_number}/history",   api_person_history,     ROUTE_API,      PERM_REGISTRY_READ },
+	/* teacher activation (issue 4) */
+	/* issuing acts on persons in scope: the roles that may change them */
+	{ GET,  "/activation",                           page_activation,        0,              PERM_REGISTRY_WRITE },
+	{ POST, "/activation",                           page_activation_issue,  0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/activation/{file}",                    page_activation_xlsx,   0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/activate",                             page_activate,          ROUTE_PUBLIC,   PERM_SIGNED_IN },
+	{ POST, "/activate",                             page_activate_post,     ROUTE_PUBLIC,   PERM_SIGNED_IN },
+	/* import (issue 4) */
+	{ GET,  "/import",                               page_import,            0,              PERM_REGISTRY_WRITE },
+	{ POST, "/import",                               page_import_upload,     ROUTE_UPLOAD,   PERM_REGISTRY_WRITE },
+	{ GET,  "/import/jobs/{id}",                     page_import_job,        0,              PERM_REGISTRY_WRITE },
+	{ POST, "/import/jobs/{id}/run",                 page_import_run,        0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/import/jobs/{id}/rejects.csv",         page_import_rejects,    0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/api/v1/import-jobs/{id}",              api_import_job,         ROUTE_API,      PERM_REGISTRY_WRITE },
+	/* export (issue 4) */
+	{ GET,  "/schools/export",                       page_schools_export,    0,              PERM_REGISTRY_READ },
+	{ GET,  "/persons/export",                       page_persons_export,    0,              PERM_REGISTRY_READ },
+	{ GET,  "/import/template/teachers.xlsx",        page_import_template,   0,              PERM_REGISTRY_WRITE },
+	{ GET,  "/import/template/schools.xlsx",         page_import_template,   0,              PERM_REGISTRY_WRITE },
 };
 
 const struct route *router_routes(size_t *n)
@@ -77,19 +123,32 @@ static bool match(const char *pattern, const char *path, struct request *req)
 	return true;
 }
 
+/* A fixed path wins over a pattern wherever each row sits in the table:
+ * "/schools/export" is not the school called "export". */
+static bool in_pass(const struct route *r, int pass)
+{
+	return (strchr(r->pattern, '{') == NULL) == (pass == 0);
+}
+
 const struct route *router_match_path(const char *path)
 {
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		if (match(routes[i].pattern, path, NULL))
-			return &routes[i];
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+			if (in_pass(&routes[i], pass) && match(routes[i].pattern, path, NULL))
+				return &routes[i];
 	return NULL;
 }
 
-size_t router_body_limit(const char *path)
+size_t router_body_limit(int method, const char *path)
 {
-	const struct route *r = router_match_path(path);
-
-	return r && (r->flags & ROUTE_UPLOAD) ? UPLOAD_LIMIT : BODY_LIMIT;
+	/* the route this method reaches: POST /import takes a file, GET
+	 * /import does not */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+			if (in_pass(&routes[i], pass) && (routes[i].methods & method) &&
+			    match(routes[i].pattern, path, NULL))
+				return routes[i].flags & ROUTE_UPLOAD ? UPLOAD_LIMIT : BODY_LIMIT;
+	return BODY_LIMIT;
 }
 
 static const char *method_names(int mask, struct request *req)
@@ -143,15 +202,16 @@ void router_dispatch(struct request *req)
 	set_language(req);
 
 	/* 2. the route and the method */
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		if (!match(routes[i].pattern, req->path, NULL))
-			continue;
-		allowed |= routes[i].methods;
-		if (routes[i].methods & m) {
-			found = &routes[i];
-			break;
+	for (int pass = 0; pass < 2 && !found; pass++)
+		for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+			if (!in_pass(&routes[i], pass) || !match(routes[i].pattern, req->path, NULL))
+				continue;
+			allowed |= routes[i].methods;
+			if (routes[i].methods & m) {
+				found = &routes[i];
+				break;
+			}
 		}
-	}
 	if (!allowed) {
 		req_error(req, 404);
 		return;

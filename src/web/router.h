@@ -33,7 +33,9 @@ struct route {
 
 /* Finds the route for a path (any method), for the body limit. */
 const struct route *router_match_path(const char *path);
-size_t router_body_limit(const char *path);
+/* The body a request may send: UPLOAD_LIMIT when the route its method
+ * reaches takes uploads. */
+size_t router_body_limit(int method, const char *path);
 /* Runs the checks and the handler; always leaves an answer in req. */
 void router_dispatch(struct request *req);
 /* The route table, for tests that walk every route. */

@@ -11,6 +11,7 @@
  * Security headers are added here to every response, so no handler can
  * forget them. */
 #include "server.h"
+#include "web/jobs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -268,6 +269,8 @@ int server_run(struct app *app, struct err *err)
 
 		threads = n > 0 ? (int)n : 2;
 	}
+	if (jobs_init(app, err) < 0)
+		return -1;
 	fd = bind_listen(app->config.listen, shown, sizeof shown, err);
 	if (fd < 0)
 		return -1;
@@ -308,6 +311,7 @@ int server_run(struct app *app, struct err *err)
 	MHD_stop_daemon(d);
 	if (fd >= 0)
 		close(fd);
+	jobs_shutdown();
 	close_stores();
 	fprintf(stderr, "tdc: stopped\n");
 	return 0;

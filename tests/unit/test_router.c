@@ -180,16 +180,19 @@ static void body_limits(void **state)
 	const struct route *r = router_routes(&n);
 	char path[256];
 
-	assert_int_equal(router_body_limit("/login"), BODY_LIMIT);
-	assert_int_equal(router_body_limit("/admin/accounts"), BODY_LIMIT);
-	assert_int_equal(router_body_limit("/no/such/path"), BODY_LIMIT);
-	assert_int_equal(router_body_limit(""), BODY_LIMIT);
+	assert_int_equal(router_body_limit(M_POST, "/login"), BODY_LIMIT);
+	assert_int_equal(router_body_limit(M_POST, "/admin/accounts"), BODY_LIMIT);
+	assert_int_equal(router_body_limit(M_POST, "/no/such/path"), BODY_LIMIT);
+	assert_int_equal(router_body_limit(M_POST, ""), BODY_LIMIT);
 	assert_true(UPLOAD_LIMIT > BODY_LIMIT);
+	/* one path, two routes: only the upload takes a big body */
+	assert_int_equal(router_body_limit(M_POST, "/import"), UPLOAD_LIMIT);
+	assert_int_equal(router_body_limit(M_GET, "/import"), BODY_LIMIT);
 	for (size_t i = 0; i < n; i++) {
 		fill_pattern(r[i].pattern, path, sizeof path);
 		if (router_match_path(path) != &r[i])
 			continue; /* a path shared with an earlier row */
-		assert_int_equal(router_body_limit(path),
+		assert_int_equal(router_body_limit(r[i].methods, path),
 				 (r[i].flags & ROUTE_UPLOAD) ? UPLOAD_LIMIT : BODY_LIMIT);
 	}
 }

@@ -7,4 +7,26 @@
 /* me.c */
 void api_me(struct request *req);
 
+/* registry (issue 4): schools.c, persons.c */
+struct field_errors;
+struct history_row;
+struct person_rec;
+void api_schools(struct request *req);
+void api_school(struct request *req);
+void api_school_history(struct request *req);
+void api_school_create(struct request *req);
+void api_school_update(struct request *req);
+void api_persons(struct request *req);
+void api_person(struct request *req);
+void api_person_history(struct request *req);
+void api_person_create(struct request *req);
+void api_person_update(struct request *req);
+/* helpers of persons.c the registry resources share */
+void api_set_string(struct json_t *obj, const char *key, const char *value); /* NULL: null */
+int api_paging(struct request *req, int *limit, int *offset);   /* -1: 400 answered */
+void api_bad_filter(struct request *req, const char *key);      /* 400 */
+void api_invalid(struct request *req, const struct field_errors *fe); /* 422 with "fields" */
+struct json_t *api_history_json(struct request *req, const struct history_row *rows, int n,
+				const struct person_rec *person);
+
 #endif

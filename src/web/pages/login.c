@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "core/account.h"
+#include "core/activation.h"
 #include "core/session.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -59,7 +60,9 @@ static void login_form(struct request *req, const char *login, const char *error
 	html(req, login && *login ? " autofocus>" : ">");
 	html(req, "\n<button class=\"primary\" type=\"submit\">");
 	html_text(req, T(req, TX_SIGN_IN));
-	html(req, "</button>\n<p class=\"hint\">");
+	html(req, "</button>\n<p class=\"hint\"><a href=\"/activate\">");
+	html_text(req, T(req, TX_ACT_LINK));
+	html(req, "</a></p>\n<p class=\"hint\">");
 	html_text(req, T(req, TX_SIGN_IN_HELP));
 	html(req, "</p>\n</form>\n</section>\n");
 	layout_end(req);
@@ -78,11 +81,19 @@ void page_login_post(struct request *req)
 {
 	const char *login = req_form(req, "login"), *password = req_form(req, "password");
 	struct err err = { 0 };
+	char as_id[65];
+	const char *account = NULL;
 
 	if (!login)
 		login = "";
-	if (account_sign_in(req->store, login, password ? password : "", req->address, time(NULL),
-			    &req->who, &err) < 0) {
+	/* a teacher signs in with her ID number (activation.c): any case of
+	 * x, spaces, full-width digits, and an account made under another
+	 * login before she activated.  The form shows what she typed, never
+	 * the login it maps to. */
+	if (activation_login_of(req->store, login, as_id) == 1)
+		account = as_id;
+	if (account_sign_in(req->store, account ? account : login, password ? password : "",
+			    req->address, time(NULL), &req->who, &err) < 0) {
 		char *msg;
 
 		memset(&req->who, 0, sizeof req->who);

@@ -24,5 +24,44 @@ void page_audit(struct request *req);
 /* static.c: compiled-in assets and the health check */
 void page_static(struct request *req);
 void page_healthz(struct request *req);
+/* registry (issue 4) */
+/* registry_schools.c, registry_persons.c, registry_regions.c */
+void page_schools(struct request *req);
+void page_school(struct request *req);
+void page_school_new(struct request *req);
+void page_school_create(struct request *req);
+void page_school_edit(struct request *req);
+void page_school_update(struct request *req);
+void page_persons(struct request *req);
+void page_person(struct request *req);
+void page_person_new(struct request *req);
+void page_person_create(struct request *req);
+void page_person_edit(struct request *req);
+void page_person_update(struct request *req);
+void page_regions(struct request *req);
+void page_region(struct request *req);
+void page_centres(struct request *req);
+void page_centre(struct request *req);
+/* activation (issue 4) */
+/* activation.c: teacher activation codes, issued and redeemed */
+void page_activation(struct request *req);
+void page_activation_issue(struct request *req);
+void page_activation_xlsx(struct request *req);
+void page_activate(struct request *req);
+void page_activate_post(struct request *req);
+/* import (issue 4) */
+/* import.c: upload, check, confirm; the job's JSON state lives beside its
+ * page, as they share the loading and the ownership check */
+void page_import(struct request *req);
+void page_import_upload(struct request *req);
+void page_import_job(struct request *req);
+void page_import_run(struct request *req);
+void page_import_rejects(struct request *req);
+void api_import_job(struct request *req);
+/* export (issue 4) */
+/* export.c: downloads of the lists and the import templates */
+void page_schools_export(struct request *req);
+void page_persons_export(struct request *req);
+void page_import_template(struct request *req);
 
 #endif
