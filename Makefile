@@ -21,7 +21,7 @@ build: deps $(BUILD)/build.ninja
 
 run: build
 	@mkdir -p var
-	@if [ ! -f $(DB) ]; then $(BUILD)/tdc init --db $(DB) --demo; fi
+	@if [ ! -f $(DB) ]; then $(BUILD)/tdc init --db $(DB) --demo; else $(BUILD)/tdc migrate --db $(DB); fi
 	@echo
 	@echo "tdc: open http://$(LISTEN)/ and sign in with one of the demo accounts"
 	@echo "     (password for all: tdc-demo):"
@@ -36,6 +36,7 @@ test: build
 
 bench: build
 	bench/http.sh
+	bench/import.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) tests/e2e/out

@@ -180,6 +180,31 @@ static void arena_release_then_reuse(void **state)
 	arena_free(NULL);  /* as is freeing nothing */
 }
 
+/* The import resets its arena per row: one block stays, zeroed for reuse. */
+static void arena_reset_keeps_one_block(void **state)
+{
+	struct arena a;
+	void *first_block;
+	char *s;
+
+	(void)state;
+	arena_init(&a);
+	arena_reset(&a); /* an empty arena: nothing to keep */
+	assert_null(a.head);
+	for (int i = 0; i < 5000; i++)
+		assert_non_null(arena_printf(&a, "row %d", i));
+	arena_reset(&a);
+	assert_non_null(a.head);
+	assert_int_equal(a.total, 0);
+	first_block = a.head;
+	s = arena_alloc(&a, 64);
+	assert_non_null(s);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(s[i], 0);
+	assert_ptr_equal(a.head, first_block); /* reused, not a new block */
+	arena_release(&a);
+}
+
 static void arena_zero_size_allocations_are_distinct(void **state)
 {
 	struct arena *a = arena_new();
@@ -398,6 +423,7 @@ int main(void)
 		cmocka_unit_test(arena_many_small_and_one_huge),
 		cmocka_unit_test(arena_string_helpers),
 		cmocka_unit_test(arena_release_then_reuse),
+		cmocka_unit_test(arena_reset_keeps_one_block),
 		cmocka_unit_test(arena_zero_size_allocations_are_distinct),
 		cmocka_unit_test(arena_refuses_impossible_sizes),
 		cmocka_unit_test(buf_appends),
