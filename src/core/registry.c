@@ -11,6 +11,7 @@
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/idcard.h"
+#include "lib/utf8.h"
 #include "store/store.h"
 
 /* ---- scope ---- */
@@ -181,17 +182,6 @@ static void qb_person_scope(struct qb *q, const struct registry_scope *sc)
 		qb_text(q, " OR (p.school_id IS NULL AND c.region_code LIKE ? || '%')",
 			sc->district_code ? sc->district_code : sc->region_prefix);
 	qb_sql(q, ")");
-}
-
-/* Counts UTF-8 characters. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
 }
 
 static bool looks_like_id_prefix(const char *q)

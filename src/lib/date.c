@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "utf8.h"
 
 /* Markers the normaliser writes for 年, 月 and 日/号: control bytes, so a
  * Latin letter typed in a cell can never stand for one. */
@@ -63,6 +64,19 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+int date_from_days(long days, char out[DATE_LEN + 1])
+{
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	if (y < 1 || y > 9999) {
+		out[0] = '\0';
+		return -1;
+	}
+	put_ymd(out, y, m, d);
+	return 0;
+}
+
 int date_from_serial(long serial, char out[DATE_LEN + 1])
 {
 	/* Serial 1 is 1900-01-01.  Excel (after Lotus 1-2-3) counts a
@@ -79,44 +93,6 @@ int date_from_serial(long serial, char out[DATE_LEN + 1])
 	return 0;
 }
 
-/* Length of the valid UTF-8 character at p, 0 when it is not one.
- * (idcard.c has the same few lines: two small copies beat a module.) */
-static int utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-			return 0;
-		if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F))
-			return 0; /* overlong, or a surrogate */
-		return 3;
-	}
-	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-			return 0;
-		if ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/* Bytes of the space at p (ASCII blank, U+3000 ideographic space or
- * U+00A0 no-break space, which Excel copies from web pages), else 0. */
-static int space_len(const unsigned char *p)
-{
-	if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		return 1;
-	if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-		return 3;
-	if (p[0] == 0xC2 && p[1] == 0xA0)
-		return 2;
-	return 0;
-}
-
 /* The cell as it goes into a message: spaces trimmed, at most ECHO_MAX
  * bytes cut at a character boundary, and bytes that are not text (control
  * characters, broken UTF-8) shown as '?', so a message stays valid UTF-8
@@ -127,7 +103,7 @@ static void echo(const char *in, char *out, size_t n)
 	size_t o = 0;
 	int k;
 
-	while ((k = space_len(p)) > 0)
+	while ((k = utf8_space_len(p)) > 0)
 		p += k;
 	end = p + strlen((const char *)p);
 	while (end > p) {
@@ -180,7 +156,7 @@ static int normalise(const char *in, char *out, size_t n)
 	size_t o = 0;
 
 	while (*p) {
-		int k = space_len(p);
+		int k = utf8_space_len(p);
 		char c = 0;
 
 		if (o + 1 >= n)

@@ -26,6 +26,8 @@ int date_parse(const char *in, char out[DATE_LEN + 1], struct err *e);
 int date_valid(int y, int m, int d);
 /* Excel 1900-system serial to "YYYY-MM-DD"; 0, or -1 for serial 60 and
  * anything outside 1..DATE_SERIAL_MAX (out is then ""). */
+/* Days since 1970-01-01 to "YYYY-MM-DD" (years 1 to 9999); -1 outside. */
+int date_from_days(long days, char out[DATE_LEN + 1]);
 int date_from_serial(long serial, char out[DATE_LEN + 1]);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "date.h"
 #include "err.h"
+#include "utf8.h"
 
 char idcard_check_char(const char digits17[17])
 {
@@ -90,56 +91,6 @@ static bool province(int code)
 	       (code >= 31 && code <= 37) || (code >= 41 && code <= 46) ||
 	       (code >= 50 && code <= 54) || (code >= 61 && code <= 65) ||
 	       code == 71 || code == 81 || code == 82 || code == 83;
-}
-
-/* Length of the valid UTF-8 character at p, 0 when it is not one (the
- * same few lines as in date.c). */
-static int utf8_len(const unsigned char *p)
-{
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-			return 0;
-		if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F))
-			return 0; /* overlong, or a surrogate */
-		return 3;
-	}
-	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		if ((p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-			return 0;
-		if ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
-/* Bytes of a leading space at p: ASCII blank, U+3000 ideographic space,
- * or U+00A0 no-break space (Excel copies it from web pages); else 0. */
-static int space_len(const unsigned char *p)
-{
-	if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-		return 1;
-	if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-		return 3;
-	if (p[0] == 0xC2 && p[1] == 0xA0)
-		return 2;
-	return 0;
-}
-
-/* Bytes of a trailing space ending at end (not before start). */
-static int space_len_back(const unsigned char *start, const unsigned char *end)
-{
-	if (end - start >= 1 && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-		return 1;
-	if (end - start >= 3 && end[-3] == 0xE3 && end[-2] == 0x80 && end[-1] == 0x80)
-		return 3;
-	if (end - start >= 2 && end[-2] == 0xC2 && end[-1] == 0xA0)
-		return 2;
-	return 0;
 }
 
 static size_t run_of_digits(const unsigned char *p, const unsigned char *end)
@@ -264,9 +215,9 @@ enum idcard_error idcard_parse(const char *in, const char *today,
 		return fail(e, IDCARD_EMPTY, "%s", messages[IDCARD_EMPTY]);
 	p = (const unsigned char *)in;
 	end = p + strlen(in);
-	while ((k = space_len(p)) > 0)
+	while ((k = utf8_space_len(p)) > 0)
 		p += k;
-	while ((k = space_len_back(p, end)) > 0)
+	while ((k = utf8_space_len_back(p, end)) > 0)
 		end -= k;
 	if (p == end)
 		return fail(e, IDCARD_EMPTY, "%s", messages[IDCARD_EMPTY]);

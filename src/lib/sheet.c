@@ -36,6 +36,7 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "date.h"
 
 enum {
 	CSV_CHUNK = 64 << 10,       /* most bytes fed to libcsv at once */
@@ -1096,29 +1097,12 @@ done:
 
 /* ---- .xlsx: the worksheet -------------------------------------------------- */
 
-/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	long era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 /* An Excel serial to "YYYY-MM-DD": the 1900 system counts 1900-01-01 as 1
  * and keeps Lotus 1-2-3's 1900-02-29 (serial 60); the 1904 system counts
  * 1904-01-01 as 0.  The time of day is dropped.  -1 when out of range. */
 static int serial_to_date(double v, bool date1904, char out[11])
 {
 	long days;
-	int y, m, d;
 
 	if (!(v >= 0 && v < 2958466))
 		return -1;
@@ -1133,21 +1117,7 @@ static int serial_to_date(double v, bool date1904, char out[11])
 			days--;
 		days -= 25568; /* serial 1 = 1900-01-01 = day -25567 */
 	}
-	civil_from_days(days, &y, &m, &d);
-	if (y < 1 || y > 9999)
-		return -1;
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
-	return 0;
+	return date_from_days(days, out);
 }
 
 /* "C5" -> column 2 (0-based); -1 when not a cell reference. */
