@@ -510,7 +510,7 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 		res->rows++;
 		if (o->preview && previewed < o->preview_rows) {
 			const char *texts[MAX_COLUMNS];
-			int n = row.ncells < MAX_COLUMNS ? row.ncells : MAX_COLUMNS;
+			int n = r.lay.ncols; /* as wide as the header: trailing blanks were dropped */
 
 			char masked[ID_NUMBER_LEN + 1];
 			int idc = r.lay.field_col[col_index_of(&r, PF_ID_NUMBER)];

@@ -351,7 +351,7 @@ static void upload_check_confirm(void **state)
 	get_job_page(c, id, &r);
 	expect_contains(r, "data-state=\"checked\"");
 	expect_contains(r, "检查结果：共 3 行，新增 3，更新 0，未变化 0，有错误 0。");
-	expect_contains(r, "<table class=\"preview\">");
+	expect_contains(r, "<table class=\"data preview\">");
 	expect_contains(r, "<th>身份证号</th>");
 	expect_contains(r, "<td>陈晓燕</td>");
 	expect_contains(r, "<td>中学高级</td>");

@@ -23,7 +23,7 @@ static void kind_section(struct request *req, enum import_kind kind)
 	int n;
 
 	cols = import_columns(kind, &n);
-	html(req, "<section class=\"card import-kind\"><h2>");
+	html(req, "<section class=\"panel import-kind\"><h2>");
 	html_text(req, T(req, kind == IMPORT_TEACHERS ? TX_IMPORT_TEACHERS : TX_IMPORT_SCHOOLS));
 	html(req, "</h2>\n<p class=\"columns\">");
 	html_text(req, T(req, TX_IMPORT_COLUMNS));
@@ -51,7 +51,7 @@ static void kind_section(struct request *req, enum import_kind kind)
 	html(req, "<label>");
 	html_text(req, T(req, TX_IMPORT_FILE));
 	html(req, " <input type=\"file\" name=\"file\" required accept=\".xlsx,.xls,.csv,.txt\"></label>"
-		  " <button type=\"submit\">");
+		  " <button type=\"submit\" class=\"primary\">");
 	html_text(req, T(req, TX_IMPORT_UPLOAD));
 	html(req, "</button></form></section>\n");
 }
@@ -86,7 +86,7 @@ void page_import(struct request *req)
 	html_text(req, T(req, TX_IMPORT_HELP));
 	html(req, "</p>\n<p class=\"help\">");
 	html_text(req, T(req, TX_IMPORT_VALUES_HELP));
-	html(req, "</p>\n<div class=\"cards\">");
+	html(req, "</p>\n<div class=\"import-kinds\">");
 	kind_section(req, IMPORT_TEACHERS);
 	kind_section(req, IMPORT_SCHOOLS);
 	html(req, "</div>\n");
@@ -99,7 +99,7 @@ void page_import(struct request *req)
 
 		html(req, "<h2>");
 		html_text(req, T(req, TX_IMPORT_RECENT));
-		html(req, "</h2>\n<div class=\"table-wrap\"><table>");
+		html(req, "</h2>\n<div class=\"table-wrap\"><table class=\"data\">");
 		layout_table_head(req, head, sizeof head / sizeof head[0], NULL);
 		html(req, "<tbody>");
 		for (int i = 0; i < n; i++) {
@@ -203,7 +203,7 @@ static void preview(struct request *req, const struct import_job *j)
 		return;
 	html(req, "<h2>");
 	html_text(req, T(req, TX_IMPORT_PREVIEW));
-	html(req, "</h2>\n<div class=\"table-wrap\"><table class=\"preview\">");
+	html(req, "</h2>\n<div class=\"table-wrap scroll\"><table class=\"data preview\">");
 	json_array_foreach(rows, i, row) {
 		html(req, i == 0 ? "<thead><tr>" : "<tr>");
 		json_array_foreach(row, k, cell) {
@@ -237,7 +237,7 @@ static void run_button(struct request *req, const struct import_job *j, bool ski
 	html_csrf(req);
 	html_hidden(req, "skip_bad", skip_bad ? "1" : "0");
 	html(req, "<button type=\"submit\"");
-	html(req, skip_bad ? " class=\"secondary\">" : ">");
+	html(req, skip_bad ? ">" : " class=\"primary\">");
 	html_text(req, T(req, label));
 	html(req, "</button></form>\n");
 }
