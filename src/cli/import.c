@@ -157,7 +157,7 @@ int cmd_import(int argc, char **argv)
 		return cli_misuse("import", "unexpected argument '%s'", argv[optind]);
 	if (rejects && !skip_bad)
 		return cli_misuse("import", "--rejects goes with --skip-bad");
-	if (skip_bad && !rejects) {
+	if (skip_bad && !rejects && !dry_run) {
 		/* beside the file: teachers.xlsx -> teachers.rejects.csv */
 		const char *dot = strrchr(file, '.'), *slash = strrchr(file, '/');
 		int stem = dot && (!slash || dot > slash) ? (int)(dot - file) : (int)strlen(file);
@@ -196,7 +196,9 @@ int cmd_import(int argc, char **argv)
 		.kind = kind, .label = file, .dry_run = dry_run, .skip_bad = skip_bad,
 		.scope = NULL, .src = &src, .today = today,
 		.message = on_message, .progress = on_progress, .cb_ctx = &run,
-		.reject_header = on_reject_header, .reject = on_reject,
+		/* a dry run writes nothing, a rejects file neither */
+		.reject_header = dry_run ? NULL : on_reject_header,
+		.reject = dry_run ? NULL : on_reject,
 	};
 
 	if (import_run(s, sh, &o, &res, &err) < 0) {
@@ -222,8 +224,9 @@ int cmd_import(int argc, char **argv)
 	       file, sheet_kind_name(sheet_kind(sh)), res.rows, res.rows == 1 ? "" : "s",
 	       res.inserted, res.updated, res.unchanged);
 	if (skip_bad)
-		printf(", %ld rejected%s%s%s", res.bad, res.bad ? " (in '" : "",
-		       res.bad ? rejects : "", res.bad ? "')" : "");
+		printf(", %ld rejected%s%s%s", res.bad, res.bad && rejects && !dry_run ? " (in '" : "",
+		       res.bad && rejects && !dry_run ? rejects : "",
+		       res.bad && rejects && !dry_run ? "')" : "");
 	printf("%s\n", dry_run ? "; dry run, nothing written" : "");
 	rc = EXIT_OK;
 	goto out;

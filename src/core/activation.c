@@ -577,7 +577,7 @@ int activation_redeem(struct store *s, const struct activation_redeem_in *in,
 {
 	char id18[ID_NUMBER_LEN + 1], login[ID_NUMBER_LEN + 1], symbols[ACTIVATION_SYMBOLS + 1];
 	char today[ISO_TIME_LEN], now[ISO_TIME_LEN], expires[ISO_TIME_LEN] = "";
-	char pwhash[PASSWORD_HASH_MAX], name[129] = "", object[96];
+	char pwhash[PASSWORD_HASH_MAX], name[129] = "", object[96], acct_login[32];
 	unsigned char key[32], hash[TOKEN_HASH_BYTES];
 	int64_t person_id = 0, code_id = 0, account_id = 0;
 	bool serving = false, used = true, was_disabled = false;
@@ -664,10 +664,15 @@ int activation_redeem(struct store *s, const struct activation_redeem_in *in,
 		err_set(err, ERR_UNAUTHORISED, "the activation code is wrong, used or expired");
 		return -1;
 	}
+	/* A new account's login is "t" and the person's row number, never the
+	 * ID number: logins show whole on the accounts page and in the audit
+	 * log, where an ID number must not.  She signs in with her ID number
+	 * all the same (activation_login_of()). */
+	snprintf(acct_login, sizeof acct_login, "t%lld", (long long)person_id);
 	if (store_prepare(s, SQL_TEACHER_ACCOUNT, &st) < 0)
 		goto fail_tx_db;
 	stmt_bind_int(st, 1, person_id);
-	stmt_bind_text(st, 2, login);
+	stmt_bind_text(st, 2, acct_login);
 	if ((rc = stmt_step(st)) == STORE_ROW) {
 		account_id = stmt_int(st, 0);
 		snprintf(out->login, sizeof out->login, "%s", stmt_text(st, 1));
@@ -696,7 +701,7 @@ int activation_redeem(struct store *s, const struct activation_redeem_in *in,
 	} else {
 		if (store_prepare(s, SQL_NEW_ACCOUNT, &st) < 0)
 			goto fail_tx_db;
-		stmt_bind_text(st, 1, login);
+		stmt_bind_text(st, 1, acct_login);
 		stmt_bind_text(st, 2, name);
 		stmt_bind_int(st, 3, person_id);
 		stmt_bind_text(st, 4, pwhash);
@@ -705,13 +710,13 @@ int activation_redeem(struct store *s, const struct activation_redeem_in *in,
 		rc = stmt_run(st);
 		if (rc == STORE_ECONSTRAINT) {
 			err_field(err, ERR_CONFLICT, "id_number",
-				  "another account already has this ID number as its login: ask the administrator");
+				  "another account already has this person's login: ask the administrator");
 			goto fail_tx;
 		}
 		if (rc < 0)
 			goto fail_tx_db;
 		account_id = store_last_insert_id(s);
-		snprintf(out->login, sizeof out->login, "%s", login);
+		snprintf(out->login, sizeof out->login, "%s", acct_login);
 		out->created = true;
 		detail = "account created";
 	}

@@ -30,6 +30,9 @@ static const struct {
 	[PERM_REGISTRY_WRITE] = { "registry.write", R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) | R(SYSADMIN) },
 	[PERM_ALLIANCE_MANAGE] = { "alliance.manage", R(ALLIANCE) | R(SYSADMIN) },
 	[PERM_EVALUATE] = { "evaluate", R(EVALUATOR) },
+	/* regions and centres are the frame every scope hangs on: one
+	 * changed code moves whole districts in or out of someone's view */
+	[PERM_PLACES_MANAGE] = { "places.manage", R(SYSADMIN) },
 };
 
 const char *authz_permission_name(enum permission perm)

@@ -23,6 +23,7 @@ enum permission {
 	PERM_REGISTRY_WRITE,  /* change schools and persons in scope */
 	PERM_ALLIANCE_MANAGE, /* the alliance's council, plans and reports */
 	PERM_EVALUATE,        /* score assigned evaluations */
+	PERM_PLACES_MANAGE,   /* create and change regions and centres (places.c) */
 	PERM__MAX
 };
 

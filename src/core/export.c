@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/places.h"
 #include "core/vocab.h"
 #include "lib/idcard.h"
 #include "store/store.h"
@@ -21,7 +22,7 @@ static const struct table_column school_columns[SC__MAX] = {
 	[SC_DISTRICT] = { "行政区划代码", 14, true, "区县的 6 位行政区划代码，如 440106；也可写区名，如 天河区" },
 	[SC_STAGE] = { "学段", 14, false, "从下拉列表中选择" },
 	[SC_OWNERSHIP] = { "办学性质", 10, false, "公办 或 民办" },
-	[SC_STATUS] = { "状态", 8, false, "正常 或 撤销；不填为 正常" },
+	[SC_STATUS] = { "状态", 8, false, "开办 或 撤销；不填为 开办" },
 };
 
 enum { TC_ID, TC_NAME, TC_SCHOOL, TC_ROLE, TC_SUBJECT, TC_TITLE, TC_EDUCATION, TC_KEY_LEVEL,
@@ -119,7 +120,7 @@ static const char *school_status(const char *code)
 {
 	if (!code || !*code)
 		return NULL;
-	return !strcmp(code, "open") ? "正常" : !strcmp(code, "closed") ? "撤销" : code;
+	return !strcmp(code, "open") ? "开办" : !strcmp(code, "closed") ? "撤销" : code;
 }
 
 struct walk {
@@ -271,26 +272,23 @@ int export_scope_parse(struct store *s, struct arena *a, const char *code,
 		return 0;
 	}
 	if (all_digits(code, 6)) {
-		struct region_rec *regions;
-		int n;
+		struct place_region r;
+		int rc = places_region_get(s, a, code, &r);
 
-		if (registry_regions(s, a, &regions, &n) < 0)
+		if (rc == STORE_ENOTFOUND)
+			goto unknown;
+		if (rc < 0)
 			goto fail_db;
-		for (int i = 0; i < n; i++) {
-			if (strcmp(regions[i].code, code))
-				continue;
-			if (!strcmp(regions[i].level, "district")) {
-				sc->district_code = regions[i].code;
-			} else {
-				/* a city's districts share its first four digits, a
-				 * province's its first two (GB/T 2260) */
-				snprintf(sc->prefix_buf, sizeof sc->prefix_buf, "%.*s",
-					 !strcmp(regions[i].level, "city") ? 4 : 2, code);
-				sc->region_prefix = sc->prefix_buf;
-			}
-			return 0;
+		if (!strcmp(r.level, "district")) {
+			sc->district_code = r.code;
+		} else {
+			/* a city's districts share its first four digits, a
+			 * province's its first two (GB/T 2260) */
+			snprintf(sc->prefix_buf, sizeof sc->prefix_buf, "%.*s",
+				 !strcmp(r.level, "city") ? 4 : 2, code);
+			sc->region_prefix = sc->prefix_buf;
 		}
-		goto unknown;
+		return 0;
 	}
 	{
 		struct centre_rec c;
@@ -348,7 +346,7 @@ struct list_col {
 	enum vocab_kind kind;
 	const char *const *fixed;   /* instead of the kind's names */
 };
-static const char *const school_statuses[] = { "正常", "撤销", NULL };
+static const char *const school_statuses[] = { "开办", "撤销", NULL };
 
 static const struct list_col teacher_lists[] = {
 	{ TC_ROLE, VOCAB_ROLE, NULL }, { TC_TITLE, VOCAB_TITLE, NULL },
@@ -388,7 +386,7 @@ static const struct guide school_guide[SC__MAX] = {
 	[SC_DISTRICT] = { "新增时必填", "所在区县的 6 位行政区划代码，如 440106；也可写区名，如 天河区。" },
 	[SC_STAGE] = { "新增时必填", "从下拉列表中选择，可选值见右侧。" },
 	[SC_OWNERSHIP] = { "新增时必填", "公办 或 民办。" },
-	[SC_STATUS] = { "选填", "正常 或 撤销；不填为“正常”。" },
+	[SC_STATUS] = { "选填", "开办 或 撤销；不填为“开办”。" },
 };
 
 static const char *const general_notes[] = {
@@ -449,7 +447,7 @@ static int template_write(enum export_kind k, const struct table_target *to, str
 		const char *ex[SC__MAX] = {
 			[SC_CODE] = "3444102077", [SC_NAME] = "广州市天河区示例小学",
 			[SC_DISTRICT] = "440106", [SC_STAGE] = "小学", [SC_OWNERSHIP] = "公办",
-			[SC_STATUS] = "正常",
+			[SC_STATUS] = "开办",
 		};
 
 		if (table_write_row(w, ex, e) < 0)

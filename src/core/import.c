@@ -310,6 +310,7 @@ static int teacher_row(struct run *r, struct store *s, struct arena *a,
 {
 	struct person_rec p = { 0 };
 	unsigned fields = present_fields(r);
+	bool bad_id = false;
 	long first;
 	int64_t id;
 	int rc;
@@ -325,16 +326,29 @@ static int teacher_row(struct run *r, struct store *s, struct arena *a,
 	p.service_start = cell(r, row, 8);
 	p.phone = cell(r, row, 9);
 	p.status = cell(r, row, 10);
-	if (excel_number_id(r, row, fe)) {
-		fields &= ~(unsigned)PF_ID_NUMBER;
-		registry_person_check(&p, fields, false, r->o->today, a, fe);
-		return -1;
+	if (p.id_number && strchr(p.id_number, '*')) {
+		/* an export's masked number: it names no one */
+		field_error(fe, "id_number", "the ID number is masked (%s); import needs the whole "
+			    "number: export with --unmasked", p.id_number);
+		bad_id = true;
+	} else if (excel_number_id(r, row, fe)) {
+		bad_id = true;
+	}
+	/* an empty 学历 cell keeps what the person has (a new person needs one:
+	 * registry_person_save() says so) */
+	if (fields & PF_EDUCATION && !*p.education) {
+		fields &= ~(unsigned)PF_EDUCATION;
+		p.education = NULL;
 	}
 	/* an empty role means a teacher: these are teachers' files */
 	if (fields & PF_ROLE && !*p.role)
 		p.role = "teacher";
-	if (registry_person_check(&p, fields | PF_ID_NUMBER, false, r->o->today, a, fe) < 0)
-		return -1;
+	if (registry_person_check(&p, bad_id ? fields & ~(unsigned)PF_ID_NUMBER : fields | PF_ID_NUMBER,
+				  false, r->o->today, a, fe) < 0 || bad_id) {
+		/* every bad value of the row in one go, the school's too */
+		rc = registry_person_check_refs(s, r->o->scope, &p, fields, fe);
+		return rc < -1 ? rc : -1;
+	}
 	if ((first = seen_add(seen, p.id_number, row->line)) != 0) {
 		char masked[ID_NUMBER_LEN + 1];
 
@@ -361,8 +375,11 @@ static int school_row(struct run *r, struct store *s, struct arena *a,
 	sr.stage = cell(r, row, 3);
 	sr.ownership = cell(r, row, 4);
 	sr.status = cell(r, row, 5);
-	if (registry_school_check(&sr, fields, false, a, fe) < 0)
-		return -1;
+	if (registry_school_check(&sr, fields, false, a, fe) < 0) {
+		int rc = registry_school_check_refs(s, &sr, fields, fe);
+
+		return rc < -1 ? rc : -1;
+	}
 	if ((first = seen_add(seen, sr.code, row->line)) != 0) {
 		field_error(fe, "school_code", "%s is also on line %ld", sr.code, first);
 		return -1;

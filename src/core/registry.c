@@ -196,8 +196,9 @@ static bool looks_like_id_prefix(const char *q)
 	return true;
 }
 
-/* Search by name (substring) or by the first digits of an ID number.  Names
- * have no spaces: trigram FTS for three characters or more, a scan below. */
+/* Search by name or school name (substrings), or by the first digits of an
+ * ID number.  Names have no spaces: trigram FTS for three characters or
+ * more, a scan below; school names are few enough to scan. */
 static void qb_person_q(struct qb *q, struct arena *a, const char *text)
 {
 	if (!is_set(text))
@@ -221,11 +222,13 @@ static void qb_person_q(struct qb *q, struct arena *a, const char *text)
 			buf_putc(&b, *c);
 		}
 		buf_putc(&b, '"');
-		qb_text(q, " AND p.id IN (SELECT rowid FROM persons_fts WHERE persons_fts MATCH ?)",
+		qb_text(q, " AND (p.id IN (SELECT rowid FROM persons_fts WHERE persons_fts MATCH ?)",
 			arena_strdup(a, buf_cstr(&b)));
+		qb_text(q, " OR instr(s.name, ?) > 0)", text);
 		buf_free(&b);
 	} else {
-		qb_text(q, " AND instr(p.name, ?) > 0", text);
+		qb_text(q, " AND (instr(p.name, ?) > 0", text);
+		qb_text(q, " OR instr(s.name, ?) > 0)", text);
 	}
 }
 
@@ -669,48 +672,6 @@ int registry_school_history(struct store *s, struct arena *a, int64_t school_id,
 	return history(s, a, SQL_SCHOOL_HISTORY, school_id, rows, n);
 }
 
-static const char SQL_REGIONS[] =
-	"SELECT r.code, r.name, r.level, r.parent_code,"
-	" (SELECT count(*) FROM schools s WHERE s.district_code = r.code),"
-	" (SELECT count(*) FROM persons p JOIN schools s ON s.id = p.school_id"
-	"  WHERE s.district_code = r.code AND p.status = 'serving')"
-	" FROM regions r ORDER BY r.code";
-
-int registry_regions(struct store *s, struct arena *a, struct region_rec **rows, int *n)
-{
-	struct stmt *st;
-	int cap = 64, rc;
-
-	*n = 0;
-	if (!(*rows = arena_alloc(a, sizeof **rows * (size_t)cap)) ||
-	    store_prepare(s, SQL_REGIONS, &st) < 0)
-		return -1;
-	while ((rc = stmt_step(st)) == STORE_ROW) {
-		struct region_rec *r;
-
-		if (*n == cap) {
-			struct region_rec *more = arena_alloc(a, sizeof *more * (size_t)cap * 2);
-
-			if (!more) {
-				rc = -1;
-				break;
-			}
-			memcpy(more, *rows, sizeof *more * (size_t)cap);
-			*rows = more;
-			cap *= 2;
-		}
-		r = &(*rows)[(*n)++];
-		r->code = col_dup(a, st, 0);
-		r->name = col_dup(a, st, 1);
-		r->level = col_dup(a, st, 2);
-		r->parent_code = col_dup(a, st, 3);
-		r->schools = stmt_int(st, 4);
-		r->persons = stmt_int(st, 5);
-	}
-	stmt_done(st);
-	return rc < 0 ? rc : 0;
-}
-
 #define CENTRE_SELECT \
 	"SELECT c.code, c.name, c.kind, c.region_code, r.name, c.domain," \
 	" (SELECT count(*) FROM persons p WHERE p.centre_id = c.id AND p.status = 'serving')" \
@@ -820,7 +781,9 @@ static void check_text(const char **v, const char *field, size_t max_chars, bool
 		*v = NULL;
 		return;
 	}
-	if (has_control(*v))
+	if (strpbrk(*v, "\r\n"))
+		field_error(fe, field, "has a line break inside (Alt+Enter in Excel); write it on one line");
+	else if (has_control(*v))
 		field_error(fe, field, "contains a control character");
 	else if (utf8_chars(*v) > max_chars)
 		field_error(fe, field, "is longer than %zu characters", max_chars);
@@ -938,9 +901,9 @@ int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
 		check_text(&p->subject, "subject", 32, false, a, fe);
 	if (fields & PF_TITLE || creating)
 		check_word(&p->title, VOCAB_TITLE, "none", false, a, fe);
-	if (fields & PF_EDUCATION || creating) {
-		check_word(&p->education, VOCAB_EDUCATION, NULL, creating, a, fe);
-	}
+	/* every person has an education: given, it may not be empty */
+	if (fields & PF_EDUCATION || creating)
+		check_word(&p->education, VOCAB_EDUCATION, NULL, true, a, fe);
 	if (fields & PF_KEY_LEVEL || creating)
 		check_word(&p->key_level, VOCAB_KEY_LEVEL, "none", false, a, fe);
 	if (fields & PF_STATUS || creating)
@@ -1330,6 +1293,29 @@ out:
 	return rc;
 }
 
+static bool has_error(const struct field_errors *fe, const char *field)
+{
+	for (int i = 0; i < fe->n; i++)
+		if (!strcmp(fe->e[i].field, field))
+			return true;
+	return false;
+}
+
+int registry_person_check_refs(struct store *s, const struct registry_scope *sc,
+			       const struct person_rec *p, unsigned fields, struct field_errors *fe)
+{
+	int64_t id;
+	int rc = 0, before = fe->n;
+
+	if ((fields & PF_SCHOOL) && p->school_code && all_digits(p->school_code, 10) &&
+	    !has_error(fe, "school_code"))
+		rc = school_for_person(s, sc, p->school_code, &id, fe);
+	if (rc >= -1 && (fields & PF_CENTRE) && p->centre_code && *p->centre_code &&
+	    !has_error(fe, "centre_code"))
+		rc = centre_for_person(s, sc, p->centre_code, &id, fe);
+	return rc < -1 ? rc : fe->n > before ? -1 : 0;
+}
+
 static const char SQL_REGION_BY_CODE[] =
 	"SELECT code FROM regions WHERE code = ? AND level = 'district'";
 static const char SQL_REGION_BY_NAME[] =
@@ -1367,6 +1353,18 @@ static int resolve_district(struct store *s, const char *text, char out[7], stru
 		return -1;
 	}
 	return rc == STORE_ROW ? 0 : rc;
+}
+
+int registry_school_check_refs(struct store *s, const struct school_rec *r, unsigned fields,
+			       struct field_errors *fe)
+{
+	char district[7];
+	int before = fe->n, rc = 0;
+
+	if ((fields & SF_DISTRICT) && r->district_code && *r->district_code &&
+	    !has_error(fe, "district_code"))
+		rc = resolve_district(s, r->district_code, district, fe);
+	return rc < -1 ? rc : fe->n > before ? -1 : 0;
 }
 
 int registry_school_save(struct store *s, const struct registry_scope *sc,
@@ -1454,10 +1452,16 @@ int registry_school_save(struct store *s, const struct registry_scope *sc,
 			goto out;
 		}
 		/* both where it is and where it goes must be the caller's */
-		if (!registry_scope_covers_school(sc, r->code, old_district, old_stage, old_own) ||
-		    !registry_scope_covers_school(sc, r->code, ch[1].new_value, ch[2].new_value,
-						  ch[3].new_value)) {
+		if (!registry_scope_covers_school(sc, r->code, old_district, old_stage, old_own)) {
 			field_error(fe, "school_code", "school %s is outside your scope", r->code);
+			rc = -1;
+			goto out;
+		}
+		if (!registry_scope_covers_school(sc, r->code, ch[1].new_value, ch[2].new_value,
+						  ch[3].new_value)) {
+			field_error(fe, !same(ch[1].old_value, ch[1].new_value) ? "district_code" :
+					!same(ch[2].old_value, ch[2].new_value) ? "stage" : "ownership",
+				    "the change would put school %s outside your scope", r->code);
 			rc = -1;
 			goto out;
 		}

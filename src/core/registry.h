@@ -96,6 +96,16 @@ int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
 int registry_school_check(struct school_rec *s, unsigned fields, bool creating,
 			  struct arena *a, struct field_errors *fe);
 
+/* The checks that need the database, for a record whose check above
+ * failed, so that one answer lists every bad field: a person's school (or
+ * centre) exists and is in scope, a school's district exists.  Fields
+ * already in fe are skipped.  0, -1 with fe, or a negative store error.
+ * registry_*_save() makes the same checks itself. */
+int registry_person_check_refs(struct store *s, const struct registry_scope *sc,
+			       const struct person_rec *p, unsigned fields, struct field_errors *fe);
+int registry_school_check_refs(struct store *s, const struct school_rec *r, unsigned fields,
+			       struct field_errors *fe);
+
 /* The authorisation target of a record: its school's code, district, stage
  * and ownership (a centre's staff: the centre's region), and the person. */
 void registry_person_target(const struct person_rec *p, struct authz_target *t);
@@ -110,7 +120,7 @@ struct school_filter {
 };
 
 struct person_filter {
-	const char *q;              /* name substring, or an ID number's first digits */
+	const char *q;              /* name or school-name substring, or an ID number's first digits */
 	const char *school, *district, *stage, *ownership;
 	const char *role, *title, *education, *key_level, *status;
 	int limit, offset;
@@ -147,15 +157,10 @@ int registry_person_history(struct store *s, struct arena *a, int64_t person_id,
 int registry_school_history(struct store *s, struct arena *a, int64_t school_id,
 			    struct history_row **rows, int *n);
 
-struct region_rec {
-	const char *code, *name, *level, *parent_code;
-	int64_t schools, persons;
-};
 struct centre_rec {
 	const char *code, *name, *kind, *region_code, *region_name, *domain;
 	int64_t staff;
 };
-int registry_regions(struct store *s, struct arena *a, struct region_rec **rows, int *n);
 int registry_centres(struct store *s, struct arena *a, struct centre_rec **rows, int *n);
 int registry_centre_get(struct store *s, struct arena *a, const char *code, struct centre_rec *out);
 

@@ -11,8 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-enum { STMT_CACHE = 1024, BUSY_TIMEOUT_MS = 5000 };
+/* A writer waits this long for another's write lock: an import of 100,000
+ * rows holds it about 3 s (docs/import.md). */
+enum { STMT_CACHE = 1024, BUSY_TIMEOUT_MS = 10000 };
 
 struct stmt {
 	struct store *store;
@@ -27,6 +30,8 @@ struct store {
 	struct stmt cache[STMT_CACHE];
 	int ncached;
 	bool in_tx;
+	bool busy;              /* a lock wait ran out since store_busy() last said so */
+	struct timespec wait_start;
 };
 
 static int map_rc(int rc)
@@ -40,6 +45,27 @@ static int map_rc(int rc)
 	case SQLITE_LOCKED: return STORE_EBUSY;
 	default: return STORE_ERROR;
 	}
+}
+
+/* sqlite3_busy_timeout()'s waiting, but remembering when it gave up, so
+ * the web can answer "busy, try again" (503) rather than fail (500). */
+static int on_busy(void *arg, int count)
+{
+	struct store *s = arg;
+	struct timespec now;
+	long waited_ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (count == 0)
+		s->wait_start = now;
+	waited_ms = (now.tv_sec - s->wait_start.tv_sec) * 1000 +
+		    (now.tv_nsec - s->wait_start.tv_nsec) / 1000000;
+	if (waited_ms >= BUSY_TIMEOUT_MS) {
+		s->busy = true;
+		return 0;
+	}
+	sqlite3_sleep(count < 10 ? 1 + count : 20);
+	return 1;
 }
 
 int store_open(struct store **out, const char *path, int flags, struct err *err)
@@ -62,7 +88,7 @@ int store_open(struct store **out, const char *path, int flags, struct err *err)
 		goto fail;
 	}
 	s->path = strdup(path);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, on_busy, s);
 	sqlite3_extended_result_codes(s->db, 1);
 	/* WAL: readers never block the writer; NORMAL sync is crash-safe in
 	 * WAL mode (a power cut may lose the last commits, never corrupt). */
@@ -106,6 +132,15 @@ void store_close(struct store *s)
 
 const char *store_path(const struct store *s) { return s->path; }
 const char *store_errmsg(struct store *s) { return sqlite3_errmsg(s->db); }
+
+bool store_busy(struct store *s)
+{
+	bool was = s && s->busy;
+
+	if (s)
+		s->busy = false;
+	return was;
+}
 
 int store_begin(struct store *s, enum store_tx mode)
 {

@@ -55,6 +55,9 @@ int store_open(struct store **out, const char *path, int flags, struct err *err)
 void store_close(struct store *s);
 const char *store_path(const struct store *s);
 const char *store_errmsg(struct store *s);
+/* Has a wait for another connection's lock run out (the busy timeout)
+ * since the last call?  Asking clears it. */
+bool store_busy(struct store *s);
 
 int store_begin(struct store *s, enum store_tx mode);
 int store_commit(struct store *s);

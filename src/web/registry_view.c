@@ -409,9 +409,12 @@ enum registry_write registry_view_person_write(struct request *req, const struct
 	} else {
 		fields |= PF_ID_NUMBER;
 	}
-	if (registry_person_check(rec, fields, !before, today, req->arena, fe) < 0)
-		return REGISTRY_WRITE_INVALID;
 	registry_scope_of(&req->who, &sc);
+	if (registry_person_check(rec, fields, !before, today, req->arena, fe) < 0) {
+		/* one answer lists every bad field, those the database knows too */
+		return registry_person_check_refs(req->store, &sc, rec, fields, fe) < -1 ?
+			REGISTRY_WRITE_ERROR : REGISTRY_WRITE_INVALID;
+	}
 	if (store_begin(req->store, STORE_WRITE) < 0)
 		return REGISTRY_WRITE_ERROR;
 	if (!before) {
@@ -504,7 +507,8 @@ enum registry_write registry_view_school_write(struct request *req, const struct
 		fields |= SF_CODE;
 	}
 	if (registry_school_check(rec, fields, !before, req->arena, fe) < 0)
-		return REGISTRY_WRITE_INVALID;
+		return registry_school_check_refs(req->store, rec, fields, fe) < -1 ?
+			REGISTRY_WRITE_ERROR : REGISTRY_WRITE_INVALID;
 	registry_scope_of(&req->who, &sc);
 	if (store_begin(req->store, STORE_WRITE) < 0)
 		return REGISTRY_WRITE_ERROR;

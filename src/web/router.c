@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "store/store.h"
 #include "web/api/api.h"
 #include "web/auth.h"
 #include "web/html.h"
@@ -40,6 +41,15 @@ static const struct route routes[] = {
 	{ GET,  "/regions/{code}",                       page_region,            0,              PERM_REGISTRY_READ },
 	{ GET,  "/centres",                              page_centres,           0,              PERM_REGISTRY_READ },
 	{ GET,  "/centres/{code}",                       page_centre,            0,              PERM_REGISTRY_READ },
+	/* the frame every scope hangs on: the system admin's alone */
+	{ GET,  "/regions/new",                          page_region_new,        0,              PERM_PLACES_MANAGE },
+	{ POST, "/regions",                              page_region_create,     0,              PERM_PLACES_MANAGE },
+	{ GET,  "/regions/{code}/edit",                  page_region_edit,       0,              PERM_PLACES_MANAGE },
+	{ POST, "/regions/{code}",                       page_region_update,     0,              PERM_PLACES_MANAGE },
+	{ GET,  "/centres/new",                          page_centre_new,        0,              PERM_PLACES_MANAGE },
+	{ POST, "/centres",                              page_centre_create,     0,              PERM_PLACES_MANAGE },
+	{ GET,  "/centres/{code}/edit",                  page_centre_edit,       0,              PERM_PLACES_MANAGE },
+	{ POST, "/centres/{code}",                       page_centre_update,     0,              PERM_PLACES_MANAGE },
 	{ GET,  "/schools",                              page_schools,           0,              PERM_REGISTRY_READ },
 	{ GET,  "/schools/new",                          page_school_new,        0,              PERM_REGISTRY_WRITE },
 	{ POST, "/schools",                              page_school_create,     0,              PERM_REGISTRY_WRITE },
@@ -268,5 +278,15 @@ void router_dispatch(struct request *req)
 		}
 		return;
 	}
+	store_busy(req->store); /* from an earlier request on this connection */
 	found->handler(req);
+	if (req->status == 500 && store_busy(req->store)) {
+		/* a long import holds the write lock: say so, and when to retry */
+		buf_reset(&req->out);
+		req_add_header(req, "Retry-After", "10");
+		if (req->is_api)
+			req_api_error(req, 503, "busy", "the database is busy with a large import; try again in a few seconds");
+		else
+			layout_error_page(req, 503, T(req, TX_ERR_BUSY));
+	}
 }

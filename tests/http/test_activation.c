@@ -267,19 +267,22 @@ static void teacher_redeems_and_signs_in(void **state)
 	expect_contains(r, "教师");
 	response_free(&r);
 
-	/* the account: login her number in lower case, role teacher, her person */
+	/* the account: role teacher, her person; its login is not her ID
+	 * number, which must show nowhere whole, not even in the audit log */
 	{
-		char login[19];
+		char login[32];
 
-		snprintf(login, sizeof login, "%s", id);
-		if (login[17] == 'X')
-			login[17] = 'x';
+		snprintf(login, sizeof login, "t%lld",
+			 db_int("SELECT id FROM persons WHERE id_number = %Q", id));
 		if (db_int("SELECT count(*) FROM accounts a JOIN persons p ON p.id = a.person_id"
 			   " WHERE a.login = %Q AND a.role = 'teacher' AND p.id_number = %Q", login, id) != 1)
 			fail_msg("no teacher account '%s'", login);
 		if (db_int("SELECT count(*) FROM audit_log WHERE action = 'activation.redeem'"
 			   " AND object = 'account:' || %Q AND detail = 'account created'", login) != 1)
 			fail_msg("no audit row 'activation.redeem' for %s", login);
+		if (db_int("SELECT count(*) FROM audit_log WHERE instr(upper(object), %Q) > 0"
+			   " OR instr(upper(actor), %Q) > 0", id, id) != 0)
+			fail_msg("the audit log shows the ID number whole");
 	}
 
 	/* later: the normal sign-in, with what she types */

@@ -180,9 +180,15 @@ static void teacher_gets_herself(void **state)
 	struct response r = { 0 };
 
 	(void)state;
+	char *own = db_text("SELECT p.id_number FROM accounts a JOIN persons p ON p.id = a.person_id"
+			    " WHERE a.login = 'teacher'");
+
 	http_get(c, "/persons/export?format=csv", &r);
 	expect_status(r, 200);
 	assert_int_equal(csv_rows(&r, TEACHER_HEADER), 1);
+	/* her own number is hers to see, whole */
+	assert_non_null(strstr(r.body, own));
+	free(own);
 	response_free(&r);
 	client_free(c);
 }

@@ -5,6 +5,7 @@
 #include "harness.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -780,6 +781,43 @@ static void session_writes_need_the_csrf_token(void **state)
 	client_free(school);
 }
 
+/* Another connection holds the write lock past the busy timeout, as a
+ * large import does: a write is told "busy, try again" (503), not 500. */
+static void a_held_write_lock_is_503_busy(void **state)
+{
+	struct client *school = client_as("school");
+	long long pid = db_int("SELECT p.id FROM persons p JOIN schools s ON s.id = p.school_id"
+			       " WHERE s.code = %Q AND p.status = 'serving' ORDER BY p.id DESC LIMIT 1",
+			       school_code);
+	struct response r = { 0 };
+	char csrf[200], path[64];
+	const char *headers[] = { "Content-Type: application/json", csrf, NULL };
+	sqlite3 *db;
+	json_t *doc;
+	json_error_t e;
+
+	(void)state;
+	assert_int_equal(sqlite3_open(harness_db(), &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	snprintf(csrf, sizeof csrf, "X-CSRF-Token: %s", school->csrf);
+	snprintf(path, sizeof path, "/api/v1/persons/p%lld", pid);
+	http_request(school, "PATCH", path, headers, "{\"subject\":\"物理\"}", 20, &r);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db);
+	assert_int_equal(r.status, 503);
+	assert_non_null(response_header(&r, "Retry-After"));
+	assert_string_equal(response_header(&r, "Retry-After"), "10");
+	doc = json_loads(r.body, 0, &e);
+	assert_non_null(doc);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "error"), "code")),
+			    "busy");
+	json_decref(doc);
+	response_free(&r);
+	/* and once the lock is gone the same write goes through */
+	json_decref(send_json(school, "PATCH", path, "{\"subject\":\"物理\"}", 200));
+	client_free(school);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -794,6 +832,7 @@ int main(void)
 		cmocka_unit_test(patch_title_then_transfer_keeps_history),
 		cmocka_unit_test(schools_create_and_patch),
 		cmocka_unit_test(session_writes_need_the_csrf_token),
+		cmocka_unit_test(a_held_write_lock_is_503_busy),
 		cmocka_unit_test(harness_test_server_stops),
 	};
 

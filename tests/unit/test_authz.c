@@ -68,6 +68,7 @@ static void roles_per_permission(void **state)
 		{ PERM_REGISTRY_WRITE, BIT(ROLE_SCHOOL_ADMIN) | BIT(ROLE_CENTRE_ADMIN) | BIT(ROLE_SYSADMIN) },
 		{ PERM_ALLIANCE_MANAGE, BIT(ROLE_ALLIANCE) | BIT(ROLE_SYSADMIN) },
 		{ PERM_EVALUATE, BIT(ROLE_EVALUATOR) },
+		{ PERM_PLACES_MANAGE, BIT(ROLE_SYSADMIN) },
 	};
 
 	assert_int_equal(sizeof table / sizeof table[0], PERM__MAX);

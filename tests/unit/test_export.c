@@ -192,7 +192,7 @@ static void test_csv_schools(void **state)
 	assert_int_equal(rows, fixture_int(db.s, "SELECT count(*) FROM schools"));
 	assert_memory_equal(csv + 3, SCHOOL_HEADER, strlen(SCHOOL_HEADER));
 	assert_int_equal(count_of(csv, "\r\n"), rows + 1);
-	assert_non_null(strstr(csv, ",公办,正常\r\n"));
+	assert_non_null(strstr(csv, ",公办,开办\r\n"));
 	free(csv);
 	unlink(path);
 }

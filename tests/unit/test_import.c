@@ -216,6 +216,12 @@ static void dry_run_writes_nothing(void **state)
 	assert_int_equal(res.inserted, 1);
 	assert_false(res.written);
 	assert_int_equal(fixture_int(x->db.s, "SELECT count(*) FROM persons"), before);
+	/* an empty 学历 keeps an existing person's, but a new one needs it */
+	assert_int_equal(run(x, IMPORT_TEACHERS, "身份证号,姓名,学校标识码,学历\n"
+			     "440106199001011235,李明,2144102018,\n"
+			     "110101199003076667,周九,3444102077,\n", false, true, NULL, &res), -1);
+	assert_int_equal(res.bad, 1);
+	assert_non_null(strstr(buf_cstr(&x->messages), "t.csv:3: 学历 column: is needed for a new person"));
 }
 
 static void header_problems(void **state)

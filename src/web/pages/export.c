@@ -3,9 +3,9 @@
  *
  * The rows are the caller's scope (registry_scope_of()) and the list
  * page's filters, so a teacher who asks gets herself and a school admin
- * her school.  ID numbers are always masked here, even a teacher's own:
- * an unmasked export is for the command line, where it is audited (tdc
- * export --unmasked).  Phones follow registry_view.h: masked for read-only
+ * her school.  ID numbers are masked here but a teacher's own: an
+ * unmasked export of others is for the command line, where it is audited
+ * (tdc export --unmasked).  Phones follow registry_view.h: masked for read-only
  * callers.
  *
  * The file is built whole in the request (a temporary file for .xlsx, then
@@ -108,6 +108,8 @@ void page_persons_export(struct request *req)
 		return;
 	}
 	registry_scope_of(&req->who, &sc);
+	/* a teacher's scope is herself: her own number is hers to see */
+	x.unmasked = req->who.role == ROLE_TEACHER && sc.person_id > 0;
 	download(req, &x);
 }
 

@@ -42,6 +42,14 @@ void page_regions(struct request *req);
 void page_region(struct request *req);
 void page_centres(struct request *req);
 void page_centre(struct request *req);
+void page_region_new(struct request *req);
+void page_region_create(struct request *req);
+void page_region_edit(struct request *req);
+void page_region_update(struct request *req);
+void page_centre_new(struct request *req);
+void page_centre_create(struct request *req);
+void page_centre_edit(struct request *req);
+void page_centre_update(struct request *req);
 /* activation (issue 4) */
 /* activation.c: teacher activation codes, issued and redeemed */
 void page_activation(struct request *req);

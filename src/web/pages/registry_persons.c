@@ -48,9 +48,12 @@ static void filters(struct request *req, const struct person_filter *f)
 	}
 	if (registry_spans_districts(req))
 		registry_filter_district(req, f->district);
-	if (req->who.role != ROLE_SCHOOL_ADMIN)
+	if (req->who.role != ROLE_SCHOOL_ADMIN) {
 		registry_filter_select(req, "stage", TX_STAGE, vocab_codes(VOCAB_STAGE), "stage",
 				       f->stage);
+		registry_filter_select(req, "ownership", TX_OWNERSHIP, vocab_codes(VOCAB_OWNERSHIP),
+				       "ownership", f->ownership);
+	}
 	registry_filter_select(req, "role", TX_REG_POST, vocab_codes(VOCAB_ROLE), "person_role",
 			       f->role);
 	registry_filter_select(req, "title", TX_TITLE, vocab_codes(VOCAB_TITLE), "title", f->title);
