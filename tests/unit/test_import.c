@@ -289,6 +289,23 @@ static void schools_import(void **state)
 	assert_non_null(strstr(buf_cstr(&x->messages), "t.csv:2: 学段 column: "));
 }
 
+/* One row, every bad value: those the database knows (the school) too;
+ * and an export's masked number said to be one. */
+static void every_bad_value_of_a_row(void **state)
+{
+	struct ctx *x = *state;
+	struct import_result res;
+
+	assert_int_equal(run(x, IMPORT_TEACHERS, "身份证号,姓名,学校标识码,职称,学历\n"
+			     "110101199003071014,李四,9999999999,特级,本科\n"
+			     "4401**********0023,陈晓燕,3444102077,一级,本科\n",
+			     false, false, NULL, &res), -1);
+	assert_int_equal(res.bad, 2);
+	assert_non_null(strstr(buf_cstr(&x->messages), "t.csv:2: 职称 column: \"特级\""));
+	assert_non_null(strstr(buf_cstr(&x->messages), "t.csv:2: 学校标识码 column: no school has the code 9999999999"));
+	assert_non_null(strstr(buf_cstr(&x->messages), "t.csv:3: 身份证号 column: the ID number is masked"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +317,7 @@ int main(void)
 		cmocka_unit_test(header_problems),
 		cmocka_unit_test(scope_is_enforced),
 		cmocka_unit_test(schools_import),
+		cmocka_unit_test(every_bad_value_of_a_row),
 	};
 
 	return cmocka_run_group_tests_name("import", tests, setup, teardown);
