@@ -232,7 +232,7 @@ section=$tmp/section.md
 	echo "- **Data:** \`tdc init --demo --teachers $TEACHERS --seed $SEED\`${data_line:+ ($data_line)},"
 	echo "  exported with \`tdc export teachers --unmasked\`: CSV (UTF-8 with BOM, $(size_of "$tmp/teachers.csv")),"
 	echo "  the same converted with iconv to GB18030 without BOM ($(size_of "$tmp/teachers-gb18030.csv")), and .xlsx"
-	echo "  ($(size_of "$tmp/teachers.xlsx")); 11 columns, $TEACHERS rows each."
+	echo "  ($(size_of "$tmp/teachers.xlsx")); $(head -n 1 "$tmp/teachers.csv" | tr ',' '\n' | wc -l) columns, $TEACHERS rows each."
 	echo "- **Import:** \`tdc import teachers FILE\` into a fresh copy of the demo database with every person"
 	echo "  deleted ($schools schools, no persons): every row is checked, inserted with its \"created\""
 	echo "  history row and its search-index entry, in one transaction."

@@ -26,7 +26,7 @@ static const struct table_column school_columns[SC__MAX] = {
 };
 
 enum { TC_ID, TC_NAME, TC_SCHOOL, TC_ROLE, TC_SUBJECT, TC_TITLE, TC_EDUCATION, TC_KEY_LEVEL,
-       TC_SERVICE_START, TC_PHONE, TC_STATUS, TC__MAX };
+       TC_SERVICE_START, TC_PHONE, TC_STATUS, TC_CENTRE, TC__MAX };
 static const struct table_column teacher_columns[TC__MAX] = {
 	[TC_ID] = { "身份证号", 21, true, "18 位居民身份证号，末位可为 X；15 位旧号码会自动转换" },
 	[TC_NAME] = { "姓名", 10, false, NULL },
@@ -40,6 +40,7 @@ static const struct table_column teacher_columns[TC__MAX] = {
 			       "日期，如 2019-09-01；也可写 2019/9/1 或 2019年9月1日" },
 	[TC_PHONE] = { "手机", 14, true, NULL },
 	[TC_STATUS] = { "状态", 8, false, "从下拉列表中选择；不填为 在职" },
+	[TC_CENTRE] = { "所属中心", 10, true, "中心本部人员（无学校）填中心代码，如 440106、gz-yey" },
 };
 
 int export_kind_parse(const char *name, enum export_kind *out)
@@ -163,6 +164,8 @@ static int teacher_row(const struct person_rec *p, void *ctx)
 		[TC_SERVICE_START] = p->service_start,
 		[TC_PHONE] = p->phone,
 		[TC_STATUS] = label(VOCAB_STATUS, p->status),
+		/* a centre's own staff: where they belong, so they import again */
+		[TC_CENTRE] = p->school_code ? NULL : p->centre_code,
 	};
 
 	if (wk->x->phone && p->phone && *p->phone)
@@ -378,6 +381,7 @@ static const struct guide teacher_guide[TC__MAX] = {
 				       "也可写 2019/9/1、2019.9.1 或 2019年9月1日。" },
 	[TC_PHONE] = { "选填", "手机号或固定电话，只含数字、+、- 和括号。" },
 	[TC_STATUS] = { "选填", "从下拉列表中选择；不填为“在职”。" },
+	[TC_CENTRE] = { "选填", "教师发展中心本部人员（没有学校）填所属中心的代码，学校标识码留空。" },
 };
 
 static const struct guide school_guide[SC__MAX] = {

@@ -5,6 +5,7 @@
  * in order and with the same Chinese headers, are the import's
  *   schools:  学校标识码 学校名称 行政区划代码 学段 办学性质 状态
  *   teachers: 身份证号 姓名 学校标识码 岗位 学科 职称 学历 骨干级别 入职日期 手机 状态
+ *             所属中心 (a centre's own staff)
  * (import_columns()); enumerated values are written as their canonical
  * Chinese names (vocab_label(); a school's status as 正常 or 撤销), which
  * the import maps back to codes.  Read-only facts a list page shows (the

@@ -36,6 +36,7 @@ static const struct import_column teacher_columns[] = {
 	{ "入职日期", "service_start", PF_SERVICE_START, false },
 	{ "手机", "phone", PF_PHONE, false },
 	{ "状态", "status", PF_STATUS, false },
+	{ "所属中心", "centre_code", PF_CENTRE, false },
 };
 
 /* Columns people add that carry nothing to import: a row number, and the
@@ -326,6 +327,7 @@ static int teacher_row(struct run *r, struct store *s, struct arena *a,
 	p.service_start = cell(r, row, 8);
 	p.phone = cell(r, row, 9);
 	p.status = cell(r, row, 10);
+	p.centre_code = cell(r, row, 11);
 	if (p.id_number && strchr(p.id_number, '*')) {
 		/* an export's masked number: it names no one */
 		field_error(fe, "id_number", "the ID number is masked (%s); import needs the whole "

@@ -79,7 +79,7 @@ static void expect_download(const struct response *r, const char *type, const ch
 }
 
 static const char TEACHER_HEADER[] =
-	"身份证号,姓名,学校标识码,岗位,学科,职称,学历,骨干级别,入职日期,手机,状态\r\n";
+	"身份证号,姓名,学校标识码,岗位,学科,职称,学历,骨干级别,入职日期,手机,状态,所属中心\r\n";
 static const char SCHOOL_HEADER[] = "学校标识码,学校名称,行政区划代码,学段,办学性质,状态\r\n";
 
 static void school_admin_gets_her_school_masked(void **state)

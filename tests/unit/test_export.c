@@ -132,7 +132,7 @@ static long export_file(enum export_kind k, enum table_format f, const struct re
 }
 
 static const char TEACHER_HEADER[] =
-	"身份证号,姓名,学校标识码,岗位,学科,职称,学历,骨干级别,入职日期,手机,状态\r\n";
+	"身份证号,姓名,学校标识码,岗位,学科,职称,学历,骨干级别,入职日期,手机,状态,所属中心\r\n";
 static const char SCHOOL_HEADER[] = "学校标识码,学校名称,行政区划代码,学段,办学性质,状态\r\n";
 
 /* ---- tests ---- */
@@ -176,7 +176,7 @@ static void test_csv_bom_headers_masked(void **state)
 	}
 	assert_int_equal(lines, persons);
 	/* canonical Chinese names, never codes */
-	assert_non_null(strstr(csv, ",在职\r\n"));
+	assert_non_null(strstr(csv, ",在职,\r\n"));  /* school staff: no 所属中心 */
 	assert_null(strstr(csv, ",serving"));
 	free(csv);
 	unlink(path);
@@ -240,14 +240,14 @@ static void test_xlsx_structure(void **state)
 	assert_non_null(book);
 	/* the frozen header, its filter, the widths and text columns */
 	assert_non_null(strstr(sheet, "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"));
-	snprintf(want, sizeof want, "<autoFilter ref=\"A1:K%ld\"/>", rows + 1);
+	snprintf(want, sizeof want, "<autoFilter ref=\"A1:L%ld\"/>", rows + 1);
 	assert_non_null(strstr(sheet, want));
 	assert_non_null(strstr(sheet, "<col min=\"1\" max=\"1\" width=\"21"));
 	assert_non_null(strstr(sheet, "style=\"2\""));
 	assert_non_null(strstr(styles, "numFmtId=\"49\"")); /* "@", text */
-	for (int c = 0; c < 11; c++) {
+	for (int c = 0; c < 12; c++) {
 		static const char *const heads[] = { "身份证号", "姓名", "学校标识码", "岗位", "学科",
-						     "职称", "学历", "骨干级别", "入职日期", "手机", "状态" };
+						     "职称", "学历", "骨干级别", "入职日期", "手机", "状态", "所属中心" };
 
 		snprintf(want, sizeof want, "<t>%s</t>", heads[c]);
 		assert_non_null(strstr(sheet, want));
