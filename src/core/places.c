@@ -314,32 +314,13 @@ static void problem(struct place_errors *e, const char *field, enum place_proble
 	}
 }
 
-/* Trims ASCII and full-width (U+3000) spaces, as people paste them from
- * documents; an arena copy, NULL for NULL or nothing left. */
+/* What a user wrote without the blanks around it (lib/utf8.c); NULL for
+ * NULL or nothing left. */
 static const char *trimmed(struct arena *a, const char *s)
 {
-	const char *end;
+	const char *t = utf8_trimmed(a, s);
 
-	if (!s)
-		return NULL;
-	for (;;) {
-		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			s++;
-		else if (!strncmp(s, "\xE3\x80\x80", 3))
-			s += 3;
-		else
-			break;
-	}
-	end = s + strlen(s);
-	for (;;) {
-		if (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-			end--;
-		else if (end - s >= 3 && !strncmp(end - 3, "\xE3\x80\x80", 3))
-			end -= 3;
-		else
-			break;
-	}
-	return end > s ? arena_strndup(a, s, (size_t)(end - s)) : NULL;
+	return t && *t ? t : NULL;
 }
 
 static void check_name(const char *name, struct place_errors *e)

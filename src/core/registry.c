@@ -735,32 +735,10 @@ void field_error(struct field_errors *fe, const char *field, const char *fmt, ..
 	fe->n++;
 }
 
-/* Trims ASCII and full-width (U+3000) spaces; returns an arena copy, or
- * NULL for NULL. */
+/* What a user wrote, without the blanks around it (ASCII, U+3000, U+00A0). */
 static const char *trimmed(struct arena *a, const char *s)
 {
-	const char *end;
-
-	if (!s)
-		return NULL;
-	for (;;) {
-		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-			s++;
-		else if (!strncmp(s, "\xE3\x80\x80", 3))
-			s += 3;
-		else
-			break;
-	}
-	end = s + strlen(s);
-	for (;;) {
-		if (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
-			end--;
-		else if (end - s >= 3 && !strncmp(end - 3, "\xE3\x80\x80", 3))
-			end -= 3;
-		else
-			break;
-	}
-	return arena_strndup(a, s, (size_t)(end - s));
+	return utf8_trimmed(a, s);
 }
 
 static bool has_control(const char *s)

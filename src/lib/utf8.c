@@ -1,6 +1,10 @@
 /* utf8.c - UTF-8 sequences and blanks (see utf8.h). */
 #include "utf8.h"
 
+#include <string.h>
+
+#include "arena.h"
+
 int utf8_len(const unsigned char *p)
 {
 	if (p[0] < 0x80)
@@ -54,4 +58,19 @@ size_t utf8_chars(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+char *utf8_trimmed(struct arena *a, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *end;
+	int k;
+
+	if (!s)
+		return NULL;
+	while ((k = utf8_space_len(p)) > 0)
+		p += k;
+	end = p + strlen((const char *)p);
+	while ((k = utf8_space_len_back(p, end)) > 0)
+		end -= k;
+	return arena_strndup(a, (const char *)p, (size_t)(end - p));
 }

@@ -18,5 +18,9 @@ int utf8_space_len(const unsigned char *p);
 int utf8_space_len_back(const unsigned char *start, const unsigned char *end);
 /* Characters in a NUL-terminated UTF-8 string. */
 size_t utf8_chars(const char *s);
+/* An arena copy of s without its leading and trailing blanks (as above),
+ * "" when nothing is left; NULL for NULL (or no memory). */
+struct arena;
+char *utf8_trimmed(struct arena *a, const char *s);
 
 #endif
