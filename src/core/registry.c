@@ -196,9 +196,17 @@ static bool looks_like_id_prefix(const char *q)
 	return true;
 }
 
+/* The persons of the schools whose name holds the text: schools are few
+ * (thousands), and each finds its persons by index. */
+#define SCHOOL_NAME_MATCH \
+	" UNION SELECT p2.id FROM schools s2 JOIN persons p2 ON p2.school_id = s2.id" \
+	" WHERE instr(s2.name, ?) > 0"
+
 /* Search by name or school name (substrings), or by the first digits of an
- * ID number.  Names have no spaces: trigram FTS for three characters or
- * more, a scan below; school names are few enough to scan. */
+ * ID number.  The matches are found first, as a set of ids (p.id IN (...)),
+ * so the outer query reads only them, not every person in scope.  Names
+ * have no spaces: trigram FTS for three characters or more, a scan of the
+ * names below (DESIGN.md, "search"). */
 static void qb_person_q(struct qb *q, struct arena *a, const char *text)
 {
 	if (!is_set(text))
@@ -222,13 +230,13 @@ static void qb_person_q(struct qb *q, struct arena *a, const char *text)
 			buf_putc(&b, *c);
 		}
 		buf_putc(&b, '"');
-		qb_text(q, " AND (p.id IN (SELECT rowid FROM persons_fts WHERE persons_fts MATCH ?)",
+		qb_text(q, " AND p.id IN (SELECT rowid FROM persons_fts WHERE persons_fts MATCH ?",
 			arena_strdup(a, buf_cstr(&b)));
-		qb_text(q, " OR instr(s.name, ?) > 0)", text);
+		qb_text(q, SCHOOL_NAME_MATCH ")", text);
 		buf_free(&b);
 	} else {
-		qb_text(q, " AND (instr(p.name, ?) > 0", text);
-		qb_text(q, " OR instr(s.name, ?) > 0)", text);
+		qb_text(q, " AND p.id IN (SELECT id FROM persons WHERE instr(name, ?) > 0", text);
+		qb_text(q, SCHOOL_NAME_MATCH ")", text);
 	}
 }
 

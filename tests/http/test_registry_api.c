@@ -395,6 +395,23 @@ static void filters_and_paging(void **state)
 					       school_code));
 	json_decref(doc);
 
+	/* q also finds the persons of the schools whose name holds it */
+	{
+		char *sname = db_text("SELECT name FROM schools WHERE code = %Q", school_code);
+		char *esc = url_escape(sname);
+
+		snprintf(path, sizeof path, "/api/v1/persons?q=%s", esc);
+		doc = get_json(admin, path, 200);
+		assert_int_equal(total_of(doc),
+				 db_int("SELECT count(*) FROM persons p JOIN schools s ON s.id ="
+					" p.school_id WHERE instr(s.name, %Q) > 0 OR instr(p.name, %Q) > 0",
+					sname, sname));
+		assert_true(total_of(doc) >= db_int(PERSONS_SQL "s.code = %Q", school_code));
+		json_decref(doc);
+		free(esc);
+		free(sname);
+	}
+
 	doc = get_json(admin, "/api/v1/schools?district=440106&stage=primary&ownership=public", 200);
 	assert_int_equal(total_of(doc), db_int("SELECT count(*) FROM schools WHERE district_code ="
 					       " '440106' AND stage = 'primary' AND ownership = 'public'"));
