@@ -740,7 +740,42 @@ void field_error(struct field_errors *fe, const char *field, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(fe->e[fe->n].message, sizeof fe->e[fe->n].message, fmt, ap);
 	va_end(ap);
+	fe->e[fe->n].message_zh[0] = '\0';
 	fe->n++;
+}
+
+void field_error2(struct field_errors *fe, const char *field, const char *zh_fmt,
+		  const char *en_fmt, ...)
+{
+	va_list ap, ap2;
+
+	if (!fe || fe->n >= FIELD_ERRORS_MAX)
+		return;
+	snprintf(fe->e[fe->n].field, sizeof fe->e[fe->n].field, "%s", field);
+	va_start(ap, en_fmt);
+	va_copy(ap2, ap);
+	vsnprintf(fe->e[fe->n].message, sizeof fe->e[fe->n].message, en_fmt, ap);
+	vsnprintf(fe->e[fe->n].message_zh, sizeof fe->e[fe->n].message_zh, zh_fmt, ap2);
+	va_end(ap2);
+	va_end(ap);
+	fe->n++;
+}
+
+/* The ID number's problem in Chinese, by kind (idcard.c's messages are
+ * English, with the detail). */
+static const char *idcard_zh(enum idcard_error k)
+{
+	switch (k) {
+	case IDCARD_EMPTY: return "身份证号不能为空";
+	case IDCARD_LENGTH: return "身份证号位数不对：应为 18 位（或旧的 15 位）";
+	case IDCARD_CHARACTER: return "身份证号只能是数字，最后一位可以是 X";
+	case IDCARD_REGION: return "身份证号前两位不是有效的省份代码";
+	case IDCARD_DATE: return "身份证号中的出生日期不存在";
+	case IDCARD_FUTURE: return "身份证号中的出生日期晚于今天";
+	case IDCARD_CHECK: return "身份证号校验位不对，可能有输错的数字";
+	case IDCARD_NUMERIC: return "身份证号被 Excel 变成了数字，末几位已丢失：请把该列设为文本后重新填写";
+	default: return "身份证号有误";
+	}
 }
 
 /* What a user wrote, without the blanks around it (ASCII, U+3000, U+00A0). */
@@ -763,16 +798,17 @@ static void check_text(const char **v, const char *field, size_t max_chars, bool
 	*v = trimmed(a, *v);
 	if (!*v || !**v) {
 		if (required)
-			field_error(fe, field, "is empty; it is needed");
+			field_error2(fe, field, "不能为空", "is empty; it is needed");
 		*v = NULL;
 		return;
 	}
 	if (strpbrk(*v, "\r\n"))
-		field_error(fe, field, "has a line break inside (Alt+Enter in Excel); write it on one line");
+		field_error2(fe, field, "含有换行（Excel 中的 Alt+Enter），请写在一行里",
+			     "has a line break inside (Alt+Enter in Excel); write it on one line");
 	else if (has_control(*v))
-		field_error(fe, field, "contains a control character");
+		field_error2(fe, field, "含有控制字符", "contains a control character");
 	else if (utf8_chars(*v) > max_chars)
-		field_error(fe, field, "is longer than %zu characters", max_chars);
+		field_error2(fe, field, "超过 %zu 个字", "is longer than %zu characters", max_chars);
 }
 
 static const char *const vocab_field[] = {
@@ -792,7 +828,7 @@ static void check_word(const char **v, enum vocab_kind k, const char *dflt, bool
 	if (!*v || !**v) {
 		*v = dflt;
 		if (!dflt && required)
-			field_error(fe, vocab_field[k], "is empty; it is needed");
+			field_error2(fe, vocab_field[k], "不能为空", "is empty; it is needed");
 		return;
 	}
 	if (!(code = vocab_code(k, *v))) {
@@ -802,8 +838,8 @@ static void check_word(const char **v, enum vocab_kind k, const char *dflt, bool
 		buf_init(&b);
 		for (int i = 0; codes && codes[i]; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "", vocab_label(k, codes[i]));
-		field_error(fe, vocab_field[k], "\"%s\" is not a known value; use one of %s", *v,
-			    buf_cstr(&b));
+		field_error2(fe, vocab_field[k], "“%s”不是可选的值，可选：%s",
+			     "\"%s\" is not a known value; use one of %s", *v, buf_cstr(&b));
 		buf_free(&b);
 		return;
 	}
@@ -827,16 +863,17 @@ static void check_school_code(const char **v, bool required, struct arena *a,
 	if (!*v || !**v) {
 		*v = NULL;
 		if (required)
-			field_error(fe, "school_code", "is empty; it is needed");
+			field_error2(fe, "school_code", "不能为空", "is empty; it is needed");
 		return;
 	}
 	/* a 学校标识码 is ten digits; Excel may show it as 3.44410E+09 */
 	if (strpbrk(*v, "Ee.") && strspn(*v, "0123456789.Ee+") == strlen(*v))
-		field_error(fe, "school_code",
-			    "\"%s\" was turned into a number by Excel; format the column as text",
-			    *v);
+		field_error2(fe, "school_code", "“%s”被 Excel 变成了数字：请把该列设为文本",
+			     "\"%s\" was turned into a number by Excel; format the column as text",
+			     *v);
 	else if (!all_digits(*v, 10))
-		field_error(fe, "school_code", "\"%s\" is not a school code (10 digits)", *v);
+		field_error2(fe, "school_code", "“%s”不是学校标识码（10 位数字）",
+			     "\"%s\" is not a school code (10 digits)", *v);
 }
 
 int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
@@ -849,8 +886,15 @@ int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
 		struct err e = { 0 };
 		const char *in = p->id_number ? p->id_number : "";
 
-		if (idcard_parse(in, today, id, &e) != IDCARD_OK) {
+		enum idcard_error k = idcard_parse(in, today, id, &e);
+
+		if (k != IDCARD_OK) {
+			int at = fe->n;
+
 			field_error(fe, "id_number", "%s", e.message);
+			if (fe->n > at)
+				snprintf(fe->e[fe->n - 1].message_zh, sizeof fe->e[fe->n - 1].message_zh,
+					 "%s", idcard_zh(k));
 		} else {
 			char birth[11];
 
@@ -865,9 +909,11 @@ int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
 	if (fields & PF_PHONE) {
 		check_text(&p->phone, "phone", 20, false, a, fe);
 		if (p->phone && strspn(p->phone, "0123456789+-() ") != strlen(p->phone))
-			field_error(fe, "phone", "\"%s\" is not a telephone number", p->phone);
+			field_error2(fe, "phone", "“%s”不是电话号码", "\"%s\" is not a telephone number",
+				     p->phone);
 		else if (p->phone && strpbrk(p->phone, "Ee"))
-			field_error(fe, "phone", "\"%s\" was turned into a number by Excel", p->phone);
+			field_error2(fe, "phone", "“%s”被 Excel 变成了数字，请把该列设为文本",
+				     "\"%s\" was turned into a number by Excel", p->phone);
 	}
 	if (fields & PF_SCHOOL)
 		check_school_code(&p->school_code, creating && !(fields & PF_CENTRE), a, fe);
@@ -880,7 +926,8 @@ int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
 	 * given (a form, the API), neither was required: say it here */
 	if (creating && !p->school_code && !p->centre_code &&
 	    (fields & (PF_SCHOOL | PF_CENTRE)) != PF_SCHOOL)
-		field_error(fe, "school_code", "is empty; a person belongs to a school or a centre");
+		field_error2(fe, "school_code", "不能为空：人员须属于一所学校或一个中心",
+			     "is empty; a person belongs to a school or a centre");
 	if (fields & PF_ROLE || creating)
 		check_word(&p->role, VOCAB_ROLE, creating ? "teacher" : NULL, !creating, a, fe);
 	if (fields & PF_SUBJECT)
@@ -902,19 +949,26 @@ int registry_person_check(struct person_rec *p, unsigned fields, bool creating,
 			char iso[11];
 			struct err e = { 0 };
 
-			if (date_parse(v, iso, &e) < 0)
+			if (date_parse(v, iso, &e) < 0) {
+				int at = fe->n;
+
 				field_error(fe, "service_start", "%s", e.message);
+				if (fe->n > at)
+					snprintf(fe->e[fe->n - 1].message_zh,
+						 sizeof fe->e[fe->n - 1].message_zh,
+						 "不是日期：请写成 2019-09-01、2019/9/1 或 2019年9月1日");
+			}
 			else if (today && strcmp(iso, today) > 0)
-				field_error(fe, "service_start", "%s is in the future", iso);
+				field_error2(fe, "service_start", "%s 晚于今天", "%s is in the future", iso);
 			else if (p->birth_date && strcmp(iso, p->birth_date) <= 0)
-				field_error(fe, "service_start", "%s is before the birth date %s",
+				field_error2(fe, "service_start", "%s 早于出生日期 %s", "%s is before the birth date %s",
 					    iso, p->birth_date);
 			else
 				p->service_start = arena_strdup(a, iso);
 		}
 	}
 	if (fields & PF_SPECIAL_GRADE && p->special_grade != 0 && p->special_grade != 1)
-		field_error(fe, "special_grade", "must be true or false");
+		field_error2(fe, "special_grade", "只能是“是”或“否”", "must be true or false");
 	return fe->n > before ? -1 : 0;
 }
 
@@ -950,8 +1004,8 @@ int registry_school_check(struct school_rec *r, unsigned fields, bool creating,
 			 !strcmp(r->status, "停办"))
 			r->status = "closed";
 		else
-			field_error(fe, "status", "\"%s\" is not a known value; use open or closed",
-				    r->status);
+			field_error2(fe, "status", "“%s”不是可选的值，可选：开办、撤销",
+				     "\"%s\" is not a known value; use open or closed", r->status);
 	}
 	return fe->n > before ? -1 : 0;
 }
@@ -1019,13 +1073,15 @@ static int school_for_person(struct store *s, const struct registry_scope *sc, c
 		*id = stmt_int(st, 0);
 		if (!registry_scope_covers_school(sc, code, stmt_text(st, 1), stmt_text(st, 2),
 						  stmt_text(st, 3))) {
-			field_error(fe, "school_code", "school %s is outside your scope", code);
+			field_error2(fe, "school_code", "学校 %s 不在您的管理范围内",
+				     "school %s is outside your scope", code);
 			rc = -1;
 		} else {
 			rc = 0;
 		}
 	} else if (rc == STORE_DONE) {
-		field_error(fe, "school_code", "no school has the code %s; import the school first",
+		field_error2(fe, "school_code", "没有标识码为 %s 的学校：请先导入该校",
+			     "no school has the code %s; import the school first",
 			    code);
 		rc = -1;
 	}
@@ -1049,13 +1105,14 @@ static int centre_for_person(struct store *s, const struct registry_scope *sc, c
 		if (sc && (sc->nothing || sc->person_id || sc->school_code ||
 			   (sc->centre_code && strcmp(sc->centre_code, code)) ||
 			   (!sc->centre_code && sc->domain))) {
-			field_error(fe, "centre_code", "centre %s is outside your scope", code);
+			field_error2(fe, "centre_code", "中心 %s 不在您的管理范围内",
+				     "centre %s is outside your scope", code);
 			rc = -1;
 		} else {
 			rc = 0;
 		}
 	} else if (rc == STORE_DONE) {
-		field_error(fe, "centre_code", "no centre has the code %s", code);
+		field_error2(fe, "centre_code", "没有代码为 %s 的中心", "no centre has the code %s", code);
 		rc = -1;
 	}
 	stmt_done(st);
@@ -1140,7 +1197,7 @@ int registry_person_save(struct store *s, const struct registry_scope *sc,
 		      : (sc->person_id != o.id && (sc->school_code || sc->nothing || sc->person_id ||
 						   (sc->centre_code && !same(sc->centre_code, o.centre)))))) {
 		/* someone else's person: say no without saying more */
-		field_error(fe, "id_number", "this person is outside your scope");
+		field_error2(fe, "id_number", "此人不在您的管理范围内", "this person is outside your scope");
 		rc = -1;
 		goto out;
 	}
@@ -1151,12 +1208,14 @@ int registry_person_save(struct store *s, const struct registry_scope *sc,
 		if (p->centre_code && (rc = centre_for_person(s, sc, p->centre_code, &centre_id, fe)) < 0)
 			goto out;
 		if (!p->name || !p->education) {
-			field_error(fe, !p->name ? "name" : "education", "is needed for a new person");
+			field_error2(fe, !p->name ? "name" : "education", "新增人员时必填",
+				     "is needed for a new person");
 			rc = -1;
 			goto out;
 		}
 		if (!school_id && !centre_id) {
-			field_error(fe, "school_code", "is empty; a person belongs to a school or a centre");
+			field_error2(fe, "school_code", "不能为空：人员须属于一所学校或一个中心",
+			     "is empty; a person belongs to a school or a centre");
 			rc = -1;
 			goto out;
 		}
@@ -1229,7 +1288,8 @@ int registry_person_save(struct store *s, const struct registry_scope *sc,
 			goto out;
 		}
 		if (!school && !centre) {
-			field_error(fe, "school_code", "is empty; a person belongs to a school or a centre");
+			field_error2(fe, "school_code", "不能为空：人员须属于一所学校或一个中心",
+			     "is empty; a person belongs to a school or a centre");
 			rc = -1;
 			goto out;
 		}
@@ -1335,7 +1395,8 @@ static int resolve_district(struct store *s, const char *text, char out[7], stru
 		snprintf(out, 7, "%s", stmt_text(st, 0));
 	stmt_done(st);
 	if (rc == STORE_DONE) {
-		field_error(fe, "district_code", "\"%s\" is not a district of this city", text);
+		field_error2(fe, "district_code", "“%s”不是本市的区县",
+			     "\"%s\" is not a district of this city", text);
 		return -1;
 	}
 	return rc == STORE_ROW ? 0 : rc;
@@ -1385,7 +1446,8 @@ int registry_school_save(struct store *s, const struct registry_scope *sc,
 	if (rc == STORE_DONE) {
 		if (!registry_scope_covers_school(sc, r->code, district, r->stage, r->ownership) ||
 		    (sc && sc->school_code)) {
-			field_error(fe, "school_code", "school %s would be outside your scope", r->code);
+			field_error2(fe, "school_code", "学校 %s 将不在您的管理范围内",
+				     "school %s would be outside your scope", r->code);
 			return -1;
 		}
 		if (src->dry_run) {
@@ -1431,23 +1493,26 @@ int registry_school_save(struct store *s, const struct registry_scope *sc,
 		if (sc && sc->school_code &&
 		    (!same(ch[1].old_value, ch[1].new_value) || !same(ch[2].old_value, ch[2].new_value) ||
 		     !same(ch[3].old_value, ch[3].new_value))) {
-			field_error(fe, !same(ch[1].old_value, ch[1].new_value) ? "district_code" :
-					!same(ch[2].old_value, ch[2].new_value) ? "stage" : "ownership",
-				    "only a centre can change a school's district, stage or ownership");
+			field_error2(fe, !same(ch[1].old_value, ch[1].new_value) ? "district_code" :
+					 !same(ch[2].old_value, ch[2].new_value) ? "stage" : "ownership",
+				     "学校的区县、学段和办学性质只能由教师发展中心修改",
+				     "only a centre can change a school's district, stage or ownership");
 			rc = -1;
 			goto out;
 		}
 		/* both where it is and where it goes must be the caller's */
 		if (!registry_scope_covers_school(sc, r->code, old_district, old_stage, old_own)) {
-			field_error(fe, "school_code", "school %s is outside your scope", r->code);
+			field_error2(fe, "school_code", "学校 %s 不在您的管理范围内",
+				     "school %s is outside your scope", r->code);
 			rc = -1;
 			goto out;
 		}
 		if (!registry_scope_covers_school(sc, r->code, ch[1].new_value, ch[2].new_value,
 						  ch[3].new_value)) {
-			field_error(fe, !same(ch[1].old_value, ch[1].new_value) ? "district_code" :
-					!same(ch[2].old_value, ch[2].new_value) ? "stage" : "ownership",
-				    "the change would put school %s outside your scope", r->code);
+			field_error2(fe, !same(ch[1].old_value, ch[1].new_value) ? "district_code" :
+					 !same(ch[2].old_value, ch[2].new_value) ? "stage" : "ownership",
+				     "这样修改后学校 %s 将不在您的管理范围内",
+				     "the change would put school %s outside your scope", r->code);
 			rc = -1;
 			goto out;
 		}

@@ -81,11 +81,16 @@ struct field_errors {
 	int n;
 	struct {
 		char field[24];
-		char message[200];
+		char message[200];      /* English: the API, the command line, import reports */
+		char message_zh[240];   /* Chinese, for the pages; "" when only English */
 	} e[FIELD_ERRORS_MAX];
 };
 void field_error(struct field_errors *fe, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The same message in Chinese and English: both formats take the same
+ * arguments, in the same order. */
+void field_error2(struct field_errors *fe, const char *field, const char *zh_fmt,
+		  const char *en_fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Normalises in place what is named in `fields`: codes point to static
  * strings, dates and ID numbers to arena copies.  `creating` makes the

@@ -339,6 +339,11 @@ static void person_form_creates_with_messages_and_csrf(void **state)
 	expect_contains(r, "value=\"表单新人\"");
 	expect_contains(r, "value=\"call me\"");
 	expect_lacks(r, "id=\"e-name\"");
+	/* the messages in the page's language */
+	expect_contains(r, "“emperor”不是可选的值");
+	expect_contains(r, "不是日期：请写成 2019-09-01");
+	expect_contains(r, "“call me”不是电话号码");
+	expect_lacks(r, "is not a known value");
 	assert_int_equal(db_int("SELECT count(*) FROM persons WHERE id_number = %Q", id), 0);
 
 	/* good: 303 to the new page, history and audit rows */

@@ -260,11 +260,20 @@ void registry_history_table(struct request *req, const struct history_row *rows,
 
 /* ---- forms ---- */
 
-static const char *error_of(const struct field_errors *fe, const char *name)
+/* A field's message in the page's language: core writes Chinese beside
+ * the English for the pages (registry.h, field_error2()). */
+static const char *message_of(const struct request *req, const struct field_errors *fe, int i)
+{
+	return req->lang == LANG_ZH && fe->e[i].message_zh[0] ? fe->e[i].message_zh
+							       : fe->e[i].message;
+}
+
+static const char *error_of(const struct request *req, const struct field_errors *fe,
+			    const char *name)
 {
 	for (int i = 0; fe && i < fe->n; i++)
 		if (!strcmp(fe->e[i].field, name))
-			return fe->e[i].message;
+			return message_of(req, fe, i);
 	return NULL;
 }
 
@@ -315,7 +324,7 @@ static void field_end(struct request *req, const struct registry_field *f, const
 void registry_input(struct request *req, const struct registry_field *f, const char *type,
 		    const struct field_errors *fe)
 {
-	const char *bad = error_of(fe, f->name);
+	const char *bad = error_of(req, fe, f->name);
 
 	field_start(req, f, bad);
 	html(req, "<input type=\"");
@@ -332,7 +341,7 @@ void registry_select(struct request *req, const struct registry_field *f,
 		     const char *const *codes, const char *const *labels, const char *kind,
 		     bool empty_first, const struct field_errors *fe)
 {
-	const char *bad = error_of(fe, f->name);
+	const char *bad = error_of(req, fe, f->name);
 	bool known = false;
 
 	field_start(req, f, bad);
@@ -380,7 +389,7 @@ void registry_form_errors(struct request *req, const struct field_errors *fe,
 		if (on_form)
 			continue;
 		html(req, "<p>");
-		html_text(req, fe->e[i].message);
+		html_text(req, message_of(req, fe, i));
 		html(req, "</p>");
 	}
 	html(req, "</div>\n");
