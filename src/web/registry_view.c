@@ -55,13 +55,6 @@ bool registry_view_sees_private(const struct principal *p, const struct person_r
 	return registry_view_is_self(p, r) || registry_view_person_permits(p, PERM_REGISTRY_WRITE, r);
 }
 
-static struct actor actor_of(struct request *req)
-{
-	struct actor a = { req->who.account_id, req->who.login, req->address };
-
-	return a;
-}
-
 const char *registry_view_id_number(struct request *req, const struct person_rec *r, bool reveal,
 				    bool *whole)
 {
@@ -79,7 +72,7 @@ const char *registry_view_id_number(struct request *req, const struct person_rec
 	if (!reveal || !registry_view_may_reveal(&req->who, r))
 		return arena_strdup(req->arena, masked);
 	/* the reveal and its record stand or fall together */
-	who = actor_of(req);
+	who = req_actor(req);
 	if (store_begin(req->store, STORE_WRITE) < 0)
 		return NULL;
 	if (audit_record(req->store, &who, "person.reveal",
@@ -389,7 +382,7 @@ enum registry_write registry_view_person_write(struct request *req, const struct
 					       struct person_rec *after, enum save_result *res)
 {
 	struct registry_scope sc;
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	char now[ISO_TIME_LEN], today[DATE_LEN + 1], masked[ID_NUMBER_LEN + 1];
 	struct change_source src = { .who = &who, .source = source, .now = now };
 	struct person_rec stored;
@@ -490,7 +483,7 @@ enum registry_write registry_view_school_write(struct request *req, const struct
 					       struct school_rec *after, enum save_result *res)
 {
 	struct registry_scope sc;
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	char now[ISO_TIME_LEN];
 	struct change_source src = { .who = &who, .source = source, .now = now };
 	struct school_rec stored;

@@ -185,6 +185,13 @@ const char *req_form(struct request *req, const char *key)
 	return NULL;
 }
 
+struct actor req_actor(const struct request *req)
+{
+	struct actor a = { req->who.account_id, req->who.login, req->address };
+
+	return a;
+}
+
 const struct upload *req_file(struct request *req, const char *field)
 {
 	if (!req->form_parsed)

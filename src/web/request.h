@@ -127,6 +127,8 @@ void req_api_error(struct request *req, int status, const char *code, const char
 /* A friendly HTML error page, or a JSON error under /api/. */
 void req_error(struct request *req, int status);
 
+/* Who acts, for the audit log: the signed-in account and its address. */
+struct actor req_actor(const struct request *req);
 /* text of the request's language */
 const char *T(const struct request *req, enum text_id id);
 

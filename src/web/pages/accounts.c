@@ -10,13 +10,6 @@
 #include "web/html.h"
 #include "web/layout.h"
 
-static struct actor actor_of(struct request *req)
-{
-	struct actor a = { req->who.account_id, req->who.login, req->address };
-
-	return a;
-}
-
 static const char *const role_codes[] = {
 	"teacher", "school_admin", "centre_admin", "alliance", "evaluator", "bureau", "sysadmin",
 };
@@ -222,7 +215,7 @@ void page_account_create(struct request *req)
 		.person_id_number = req_form(req, "person"),
 		.password = req_form(req, "password"),
 	};
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct err err = { 0 };
 
 	if (account_create(req->store, &in, &who, NULL, &err) < 0) {
@@ -245,7 +238,7 @@ static void after_change(struct request *req, int rc, const struct err *err, con
 
 void page_account_disable(struct request *req)
 {
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct err err = { 0 };
 
 	after_change(req, account_disable(req->store, req_param(req, "login"), &who, &err), &err, "disabled");
@@ -253,7 +246,7 @@ void page_account_disable(struct request *req)
 
 void page_account_enable(struct request *req)
 {
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct err err = { 0 };
 
 	after_change(req, account_enable(req->store, req_param(req, "login"), &who, &err), &err, "enabled");
@@ -261,7 +254,7 @@ void page_account_enable(struct request *req)
 
 void page_account_password(struct request *req)
 {
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct err err = { 0 };
 
 	after_change(req, account_set_password(req->store, req_param(req, "login"),
@@ -271,7 +264,7 @@ void page_account_password(struct request *req)
 
 void page_account_revoke(struct request *req)
 {
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct err err = { 0 };
 
 	after_change(req, account_revoke_sessions(req->store, req_param(req, "login"), &who, &err),

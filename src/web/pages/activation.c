@@ -337,7 +337,7 @@ void page_activation_issue(struct request *req)
 	struct activation_issue_opts o = {
 		.all = all, .max = SHEET_MAX, .now = time(NULL), .deliver = hold_sheet, .ctx = &hold,
 	};
-	struct actor who = { req->who.account_id, req->who.login, req->address };
+	struct actor who = req_actor(req);
 	struct err err = { 0 };
 
 	activation_scope_of(&req->who, &as);

@@ -500,20 +500,13 @@ static void region_form(struct request *req, const struct place_region *r, bool 
 	layout_end(req);
 }
 
-static struct actor actor_of(struct request *req)
-{
-	struct actor a = { req->who.account_id, req->who.login, req->address };
-
-	return a;
-}
-
 static void region_write(struct request *req, const struct place_region *before)
 {
 	struct place_region_in in = {
 		req_form(req, "code"), req_form(req, "name"), req_form(req, "level"),
 		req_form(req, "parent_code"),
 	};
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct place_errors pe = { 0 };
 	struct field_errors fe;
 	const char *code = NULL;
@@ -846,7 +839,7 @@ static void centre_write(struct request *req, const struct centre_rec *before)
 		req_form(req, "code"), req_form(req, "name"), req_form(req, "kind"),
 		req_form(req, "region_code"), req_form(req, "domain"),
 	};
-	struct actor who = actor_of(req);
+	struct actor who = req_actor(req);
 	struct place_errors pe = { 0 };
 	struct field_errors fe;
 	const char *code = NULL;
