@@ -295,7 +295,7 @@ int export_scope_parse(struct store *s, struct arena *a, const char *code,
 	}
 	{
 		struct centre_rec c;
-		int rc = registry_centre_get(s, a, code, &c);
+		int rc = places_centre_get(s, a, code, &c);
 
 		if (rc == STORE_ENOTFOUND)
 			goto unknown;

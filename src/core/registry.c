@@ -680,54 +680,6 @@ int registry_school_history(struct store *s, struct arena *a, int64_t school_id,
 	return history(s, a, SQL_SCHOOL_HISTORY, school_id, rows, n);
 }
 
-#define CENTRE_SELECT \
-	"SELECT c.code, c.name, c.kind, c.region_code, r.name, c.domain," \
-	" (SELECT count(*) FROM persons p WHERE p.centre_id = c.id AND p.status = 'serving')" \
-	" FROM centres c JOIN regions r ON r.code = c.region_code"
-static const char SQL_CENTRES[] = CENTRE_SELECT " ORDER BY c.kind DESC, c.code";
-static const char SQL_CENTRE[] = CENTRE_SELECT " WHERE c.code = ?";
-
-static void centre_from_row(struct stmt *st, struct arena *a, struct centre_rec *c)
-{
-	c->code = col_dup(a, st, 0);
-	c->name = col_dup(a, st, 1);
-	c->kind = col_dup(a, st, 2);
-	c->region_code = col_dup(a, st, 3);
-	c->region_name = col_dup(a, st, 4);
-	c->domain = col_dup(a, st, 5);
-	c->staff = stmt_int(st, 6);
-}
-
-int registry_centres(struct store *s, struct arena *a, struct centre_rec **rows, int *n)
-{
-	struct stmt *st;
-	int cap = 256, rc;
-
-	*n = 0;
-	if (!(*rows = arena_alloc(a, sizeof **rows * (size_t)cap)) ||
-	    store_prepare(s, SQL_CENTRES, &st) < 0)
-		return -1;
-	while ((rc = stmt_step(st)) == STORE_ROW && *n < cap)
-		centre_from_row(st, a, &(*rows)[(*n)++]);
-	stmt_done(st);
-	return rc < 0 ? rc : 0;
-}
-
-int registry_centre_get(struct store *s, struct arena *a, const char *code, struct centre_rec *out)
-{
-	struct stmt *st;
-	int rc;
-
-	if (store_prepare(s, SQL_CENTRE, &st) < 0)
-		return STORE_ERROR;
-	stmt_bind_text(st, 1, code);
-	rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		centre_from_row(st, a, out);
-	stmt_done(st);
-	return rc == STORE_ROW ? 0 : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
-}
-
 /* ---- checking what users wrote ---- */
 
 void field_error(struct field_errors *fe, const char *field, const char *fmt, ...)

@@ -166,8 +166,6 @@ struct centre_rec {
 	const char *code, *name, *kind, *region_code, *region_name, *domain;
 	int64_t staff;
 };
-int registry_centres(struct store *s, struct arena *a, struct centre_rec **rows, int *n);
-int registry_centre_get(struct store *s, struct arena *a, const char *code, struct centre_rec *out);
 
 /* ---- writing (inside the caller's STORE_WRITE transaction) ---- */
 

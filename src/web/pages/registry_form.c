@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/places.h"
 #include "web/html.h"
 #include "web/layout.h"
 #include "web/registry_view.h"
@@ -73,7 +74,10 @@ void registry_filter_district(struct request *req, const char *selected)
 	struct centre_rec *c;
 	int n;
 
-	if (registry_centres(req->store, req->arena, &c, &n) < 0)
+	struct centre_filter districts = { .kind = "district", .limit = 1000 };
+	int64_t total;
+
+	if (places_centres(req->store, req->arena, &districts, &c, &n, &total) < 0)
 		return;
 	select_start(req, "district", TX_REG_DISTRICT);
 	html_option(req, "", T(req, TX_ALL), !selected || !*selected);

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "core/places.h"
 #include "core/vocab.h"
 #include "store/store.h"
 #include "web/html.h"
@@ -214,7 +215,10 @@ static void district_select(struct request *req, const char *value, const struct
 	int n, k = 0;
 	struct registry_field f = { "district_code", TX_REG_DISTRICT, value, NULL, true };
 
-	if (registry_centres(req->store, req->arena, &c, &n) < 0)
+	struct centre_filter districts = { .kind = "district", .limit = 1000 };
+	int64_t total;
+
+	if (places_centres(req->store, req->arena, &districts, &c, &n, &total) < 0)
 		n = 0;
 	codes = arena_alloc(req->arena, sizeof *codes * (size_t)(n + 1));
 	labels = arena_alloc(req->arena, sizeof *labels * (size_t)(n + 1));
