@@ -64,6 +64,49 @@ static const char *set_or_null(const char *s)
 	return s && *s ? s : NULL;
 }
 
+/* ---- one page of a list ---- */
+
+/* A list's two statements (the total, one page) and how its rows read:
+ * regions and centres page alike. */
+struct paging {
+	const char *count_sql, *page_sql;
+	int limit_param;            /* LIMIT's placeholder; OFFSET's is the next */
+	void (*bind)(struct stmt *st, const void *filter);
+	void (*row)(struct stmt *st, struct arena *a, void *item);
+	size_t item_size;
+};
+
+static int page_of(struct store *s, struct arena *a, const struct paging *pg, const void *filter,
+		   int limit, int offset, void **items, int *n, int64_t *total)
+{
+	struct stmt *st;
+	int rc;
+
+	limit = clamp_limit(limit);
+	*n = 0;
+	*total = 0;
+	if (!(*items = arena_alloc(a, pg->item_size * (size_t)limit)))
+		return STORE_ERROR;
+	if (store_prepare(s, pg->count_sql, &st) < 0)
+		return STORE_ERROR;
+	pg->bind(st, filter);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		*total = stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		return rc;
+	if (store_prepare(s, pg->page_sql, &st) < 0)
+		return STORE_ERROR;
+	pg->bind(st, filter);
+	stmt_bind_int(st, pg->limit_param, limit);
+	stmt_bind_int(st, pg->limit_param + 1, offset > 0 ? offset : 0);
+	while ((rc = stmt_step(st)) == STORE_ROW && *n < limit)
+		pg->row(st, a, (char *)*items + pg->item_size * (size_t)(*n)++);
+	stmt_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- regions: reading ---- */
 
 /* One statement serves every filter, as in audit.c: a NULL parameter
@@ -84,8 +127,9 @@ static const char SQL_REGION_PAGE[] =
 	REGION_SELECT REGION_WHERE " ORDER BY r.code LIMIT ?6 OFFSET ?7";
 static const char SQL_REGION_ONE[] = REGION_SELECT " WHERE r.code = ?";
 
-static void region_bind(struct stmt *st, const struct region_filter *f)
+static void region_bind(struct stmt *st, const void *filter)
 {
+	const struct region_filter *f = filter;
 	const char *q = set_or_null(f->q);
 	bool code = q && strspn(q, "0123456789") == strlen(q);
 
@@ -97,8 +141,10 @@ static void region_bind(struct stmt *st, const struct region_filter *f)
 	stmt_bind_int(st, 5, f->parents_only ? 1 : 0);
 }
 
-static void region_row(struct stmt *st, struct arena *a, struct place_region *r)
+static void region_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct place_region *r = item;
+
 	memset(r, 0, sizeof *r);
 	r->code = col_dup(a, st, 0);
 	r->name = col_dup(a, st, 1);
@@ -110,31 +156,11 @@ static void region_row(struct stmt *st, struct arena *a, struct place_region *r)
 int places_regions(struct store *s, struct arena *a, const struct region_filter *f,
 		   struct place_region **items, int *n, int64_t *total)
 {
-	struct stmt *st;
-	int limit = clamp_limit(f->limit), rc;
+	static const struct paging pg = {
+		SQL_REGION_COUNT, SQL_REGION_PAGE, 6, region_bind, region_row, sizeof(struct place_region),
+	};
 
-	*n = 0;
-	*total = 0;
-	if (!(*items = arena_alloc(a, sizeof **items * (size_t)limit)))
-		return STORE_ERROR;
-	if (store_prepare(s, SQL_REGION_COUNT, &st) < 0)
-		return STORE_ERROR;
-	region_bind(st, f);
-	rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		*total = stmt_int(st, 0);
-	stmt_done(st);
-	if (rc < 0)
-		return rc;
-	if (store_prepare(s, SQL_REGION_PAGE, &st) < 0)
-		return STORE_ERROR;
-	region_bind(st, f);
-	stmt_bind_int(st, 6, limit);
-	stmt_bind_int(st, 7, f->offset > 0 ? f->offset : 0);
-	while ((rc = stmt_step(st)) == STORE_ROW && *n < limit)
-		region_row(st, a, &(*items)[(*n)++]);
-	stmt_done(st);
-	return rc < 0 ? rc : 0;
+	return page_of(s, a, &pg, f, f->limit, f->offset, (void **)items, n, total);
 }
 
 int places_region_get(struct store *s, struct arena *a, const char *code, struct place_region *out)
@@ -234,16 +260,20 @@ static const char SQL_CENTRE_PAGE[] =
 	CENTRE_SELECT CENTRE_WHERE " ORDER BY c.kind DESC, c.code LIMIT ?5 OFFSET ?6";
 static const char SQL_CENTRE_ONE[] = CENTRE_SELECT " WHERE c.code = ?";
 
-static void centre_bind(struct stmt *st, const struct centre_filter *f)
+static void centre_bind(struct stmt *st, const void *filter)
 {
+	const struct centre_filter *f = filter;
+
 	stmt_bind_text(st, 1, set_or_null(f->q));
 	stmt_bind_text(st, 2, set_or_null(f->kind));
 	stmt_bind_text(st, 3, set_or_null(f->domain));
 	stmt_bind_text(st, 4, set_or_null(f->region));
 }
 
-static void centre_row(struct stmt *st, struct arena *a, struct centre_rec *c)
+static void centre_row(struct stmt *st, struct arena *a, void *item)
 {
+	struct centre_rec *c = item;
+
 	memset(c, 0, sizeof *c);
 	c->code = col_dup(a, st, 0);
 	c->name = col_dup(a, st, 1);
@@ -257,31 +287,11 @@ static void centre_row(struct stmt *st, struct arena *a, struct centre_rec *c)
 int places_centres(struct store *s, struct arena *a, const struct centre_filter *f,
 		   struct centre_rec **items, int *n, int64_t *total)
 {
-	struct stmt *st;
-	int limit = clamp_limit(f->limit), rc;
+	static const struct paging pg = {
+		SQL_CENTRE_COUNT, SQL_CENTRE_PAGE, 5, centre_bind, centre_row, sizeof(struct centre_rec),
+	};
 
-	*n = 0;
-	*total = 0;
-	if (!(*items = arena_alloc(a, sizeof **items * (size_t)limit)))
-		return STORE_ERROR;
-	if (store_prepare(s, SQL_CENTRE_COUNT, &st) < 0)
-		return STORE_ERROR;
-	centre_bind(st, f);
-	rc = stmt_step(st);
-	if (rc == STORE_ROW)
-		*total = stmt_int(st, 0);
-	stmt_done(st);
-	if (rc < 0)
-		return rc;
-	if (store_prepare(s, SQL_CENTRE_PAGE, &st) < 0)
-		return STORE_ERROR;
-	centre_bind(st, f);
-	stmt_bind_int(st, 5, limit);
-	stmt_bind_int(st, 6, f->offset > 0 ? f->offset : 0);
-	while ((rc = stmt_step(st)) == STORE_ROW && *n < limit)
-		centre_row(st, a, &(*items)[(*n)++]);
-	stmt_done(st);
-	return rc < 0 ? rc : 0;
+	return page_of(s, a, &pg, f, f->limit, f->offset, (void **)items, n, total);
 }
 
 int places_centre_get(struct store *s, struct arena *a, const char *code, struct centre_rec *out)
