@@ -33,6 +33,15 @@ static const struct {
 	/* regions and centres are the frame every scope hangs on: one
 	 * changed code moves whole districts in or out of someone's view */
 	[PERM_PLACES_MANAGE] = { "places.manage", R(SYSADMIN) },
+	/* training and hours (issue 5): the bureau reads, centres run
+	 * programmes and keep the ledger, schools nominate, teachers enrol */
+	[PERM_TRAINING_READ] = { "training.read", R(TEACHER) | R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
+					      R(BUREAU) | R(SYSADMIN) },
+	[PERM_PROGRAMMES_MANAGE] = { "programmes.manage", R(CENTRE_ADMIN) | R(SYSADMIN) },
+	[PERM_ENROL] = { "enrol", R(TEACHER) | R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) | R(SYSADMIN) },
+	[PERM_HOURS_READ] = { "hours.read", R(TEACHER) | R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
+					    R(BUREAU) | R(SYSADMIN) },
+	[PERM_HOURS_WRITE] = { "hours.write", R(CENTRE_ADMIN) | R(SYSADMIN) },
 };
 
 const char *authz_permission_name(enum permission perm)

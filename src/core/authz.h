@@ -24,6 +24,12 @@ enum permission {
 	PERM_ALLIANCE_MANAGE, /* the alliance's council, plans and reports */
 	PERM_EVALUATE,        /* score assigned evaluations */
 	PERM_PLACES_MANAGE,   /* create and change regions and centres (places.c) */
+	/* training and hours (issue 5) */
+	PERM_TRAINING_READ,   /* the programme catalogue and programme pages */
+	PERM_PROGRAMMES_MANAGE, /* publish programmes, sessions, quotas, attendance, completion */
+	PERM_ENROL,           /* enrol: oneself, a school's teachers, a centre's audience */
+	PERM_HOURS_READ,      /* hours of persons in scope (a teacher: her own) */
+	PERM_HOURS_WRITE,     /* manual entries, reversals, credits import */
 	PERM__MAX
 };
 

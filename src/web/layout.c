@@ -23,6 +23,12 @@ static const struct nav_item nav[] = {
 	/* import (issue 4) */
 	{ "/import", TX_IMPORT, PERM_REGISTRY_WRITE },
 	{ "/activation", TX_ACTIVATION, PERM_REGISTRY_WRITE },
+	/* training and hours (issue 5) */
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
+	/* issue 5 anchor: credits */
 	{ "/admin/accounts", TX_ACCOUNTS, PERM_ACCOUNTS_MANAGE },
 	{ "/admin/audit", TX_AUDIT_LOG, PERM_AUDIT_READ },
 };

@@ -91,6 +91,12 @@ static const struct route routes[] = {
 	{ GET,  "/persons/export",                       page_persons_export,    0,              PERM_REGISTRY_READ },
 	{ GET,  "/import/template/teachers.xlsx",        page_import_template,   0,              PERM_REGISTRY_WRITE },
 	{ GET,  "/import/template/schools.xlsx",         page_import_template,   0,              PERM_REGISTRY_WRITE },
+	/* training and hours (issue 5) */
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
+	/* issue 5 anchor: credits */
 };
 
 const struct route *router_routes(size_t *n)

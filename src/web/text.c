@@ -389,6 +389,11 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 	[TX_PL_E_DOMAIN_NEEDED] = { "市级中心必须选择服务领域。", "A municipal centre needs a domain." },
 	[TX_PL_E_DOMAIN_FORBIDDEN] = { "区级中心不设服务领域：它服务本区所有学校。",
 				       "A district centre has no domain: it serves every school of its district." },
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
+	/* issue 5 anchor: credits */
 };
 
 const char *text_raw(enum lang lang, enum text_id id)
@@ -461,6 +466,11 @@ static const struct {
 	{ "key_level", "city", TX_KEY_CITY },
 	{ "key_level", "province", TX_KEY_PROVINCE },
 	{ "key_level", "nation", TX_KEY_NATION },
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
+	/* issue 5 anchor: credits */
 };
 
 const char *text_enum(enum lang lang, const char *kind, const char *code)

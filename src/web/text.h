@@ -90,6 +90,11 @@ enum text_id {
 	TX_PL_E_PARENT_PREFIX, TX_PL_E_BAD_KIND, TX_PL_E_KIND_FIXED, TX_PL_E_NOT_DISTRICT,
 	TX_PL_E_REGION_UNKNOWN, TX_PL_E_REGION_NOT_CITY, TX_PL_E_REGION_IS_CODE,
 	TX_PL_E_BAD_DOMAIN, TX_PL_E_DOMAIN_NEEDED, TX_PL_E_DOMAIN_FORBIDDEN,
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
+	/* issue 5 anchor: credits */
 	TX__MAX
 };
 

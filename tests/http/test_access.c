@@ -45,6 +45,12 @@ static bool role_may(const char *role, const char *pattern)
 	    starts(pattern, "/api/v1/import-jobs"))
 		return !strcmp(role, "sysadmin") || !strcmp(role, "school_admin") ||
 		       !strcmp(role, "centre_admin");
+	/* training and hours (issue 5) */
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
+	/* issue 5 anchor: credits */
 	return true;
 }
 
@@ -94,6 +100,19 @@ static bool registry_may(const char *role, int methods, const char *pattern)
 /* A registry record route tried with "x": there is no such record. */
 static bool not_found_is_fine(const char *pattern)
 {
+	/* training and hours (issue 5): add prefixes whose {x} is a record */
+	static const char *const records[] = {
+		/* issue 5 anchor: programmes */
+		/* issue 5 anchor: enrolment */
+		/* issue 5 anchor: attendance */
+		/* issue 5 anchor: ledger */
+		/* issue 5 anchor: credits */
+		NULL,
+	};
+
+	for (size_t i = 0; records[i]; i++)
+		if (starts(pattern, records[i]) && strchr(pattern, '{'))
+			return true;
 	return (is_registry(pattern) || starts(pattern, "/import/jobs") ||
 		starts(pattern, "/api/v1/import-jobs")) && strchr(pattern, '{');
 }

@@ -29,4 +29,11 @@ void api_invalid(struct request *req, const struct field_errors *fe); /* 422 wit
 struct json_t *api_history_json(struct request *req, const struct history_row *rows, int n,
 				const struct person_rec *person);
 
+/* training and hours (issue 5) */
+/* issue 5 anchor: programmes */
+/* issue 5 anchor: enrolment */
+/* issue 5 anchor: attendance */
+/* issue 5 anchor: ledger */
+/* issue 5 anchor: credits */
+
 #endif

@@ -71,5 +71,11 @@ void api_import_job(struct request *req);
 void page_schools_export(struct request *req);
 void page_persons_export(struct request *req);
 void page_import_template(struct request *req);
+/* training and hours (issue 5) */
+/* issue 5 anchor: programmes */
+/* issue 5 anchor: enrolment */
+/* issue 5 anchor: attendance */
+/* issue 5 anchor: ledger */
+/* issue 5 anchor: credits */
 
 #endif
