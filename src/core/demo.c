@@ -1473,6 +1473,11 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 		goto fail_db;
 	if (insert_alliance(s, &g, centre_ids) < 0)
 		goto fail_db;
+	/* training and hours (issue 5): programmes, enrolments, the ledger */
+	/* issue 5 anchor: programmes */
+	/* issue 5 anchor: enrolment */
+	/* issue 5 anchor: attendance */
+	/* issue 5 anchor: ledger */
 	if (store_commit(s) < 0)
 		goto fail_db;
 

@@ -180,3 +180,9 @@ WHEN NOT EXISTS (SELECT 1 FROM settings WHERE key = 'ledger.bulk_import') BEGIN
 	VALUES (new.person_id, new.year, new.category, new.hours10)
 	ON CONFLICT (person_id, year, category) DO UPDATE SET hours10 = hours10 + excluded.hours10;
 END;
+
+-- issue 5 anchor: programmes
+-- issue 5 anchor: enrolment
+-- issue 5 anchor: attendance
+-- issue 5 anchor: ledger
+-- issue 5 anchor: credits
