@@ -82,10 +82,10 @@ const struct cli_cmd cli_commands[] = {
 	  "Writes a consistent copy of the database to FILE with SQLite's online\n"
 	  "backup, while the server may go on writing.  FILE must not exist.\n" },
 	/* import (issue 4) */
-	{ "import", cmd_import, "import schools or teachers from CSV, .xlsx or .xls",
-	  "usage: tdc import schools|teachers FILE [--dry-run] [--skip-bad [--rejects OUT]]\n"
-	  "                [--db PATH]\n"
-	  "   or: tdc import schools|teachers --template OUT.xlsx\n"
+	{ "import", cmd_import, "import schools, teachers or hours records from CSV, .xlsx or .xls",
+	  "usage: tdc import schools|teachers|credits FILE [--dry-run]\n"
+	  "                [--skip-bad [--rejects OUT]] [--db PATH]\n"
+	  "   or: tdc import schools|teachers|credits --template OUT.xlsx\n"
 	  "\n"
 	  "Reads FILE, whatever its name: CSV in UTF-8 (with or without BOM), GB18030 or\n"
 	  "UTF-16, an .xlsx workbook or a legacy .xls (the first sheet).  The header row\n"
@@ -96,6 +96,8 @@ const struct cli_cmd cli_commands[] = {
 	  "            学科 subject, 职称 title, 学历 education, 骨干级别 key_level,\n"
 	  "            入职日期 service_start, 手机 phone [, 状态 status,\n"
 	  "            所属中心 centre_code (a centre's own staff, who have no school)]\n"
+	  "  credits:  身份证号 id_number, 日期 date, 学时 hours, 类别 category,\n"
+	  "            [项目名称 title, 来源 source,] 记录编号 record_id [, 发证单位 issuer]\n"
 	  "Every school column but 状态 is required, and the teachers' first three.  An\n"
 	  "unknown column is a warning.  Values are written as people write them\n"
 	  "(docs/import-values.md).\n"
@@ -107,6 +109,11 @@ const struct cli_cmd cli_commands[] = {
 	  "and a 原因 (reason) column, ready to fix and import again.  --dry-run checks\n"
 	  "everything and writes nothing, not even the rejects.  Importing the same\n"
 	  "file again changes nothing; a changed value becomes a history entry.\n"
+	  "Credits are hours records (学时记录) for the ledger, one per 记录编号: hours\n"
+	  "with at most one decimal (2.5), a date not in the future, a person already\n"
+	  "registered.  A record already in the ledger with the same values is skipped\n"
+	  "and counted; the same 记录编号 with other values is an error (correct an\n"
+	  "entry with a reversal).  An empty 来源 means 导入 (import).\n"
 	  "--template writes an .xlsx with the headers, an example row and drop-down\n"
 	  "lists of the allowed values.\n" },
 	/* export (issue 4) */

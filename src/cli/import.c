@@ -1,5 +1,5 @@
-/* import.c - tdc import schools|teachers FILE: all or nothing, or the good
- * rows with the bad ones set aside in a rejects file. */
+/* import.c - tdc import schools|teachers|credits FILE: all or nothing, or
+ * the good rows with the bad ones set aside in a rejects file. */
 #include "cli/cli.h"
 
 #include <errno.h>
@@ -8,9 +8,11 @@
 #include <libgen.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/credits.h"
 #include "core/export.h"
 #include "core/import.h"
 #include "lib/clock.h"
@@ -137,15 +139,17 @@ int cmd_import(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_misuse("import", "say what to import: schools or teachers");
+		return cli_misuse("import", "say what to import: schools, teachers or credits");
 	if ((kind = import_kind_parse(argv[optind])) < 0)
-		return cli_misuse("import", "cannot import '%s': say schools or teachers", argv[optind]);
+		return cli_misuse("import", "cannot import '%s': say schools, teachers or credits",
+				  argv[optind]);
 	optind++;
 
 	if (template) {
 		if (optind < argc)
 			return cli_misuse("import", "--template takes no FILE to import");
-		if (export_template(import_kind_name(kind), template, &err) < 0)
+		if ((kind == IMPORT_CREDITS ? credits_template(template, &err)
+					    : export_template(import_kind_name(kind), template, &err)) < 0)
 			return cli_fail(&err);
 		printf("tdc: wrote the %s template to '%s'\n", import_kind_name(kind), template);
 		return EXIT_OK;
@@ -181,6 +185,13 @@ int cmd_import(int argc, char **argv)
 		return cli_fail(&err);
 	if (sheet_open_file(file, &sh, &err) < 0)
 		return cli_fail(&err);
+	{
+		struct stat st;
+
+		/* sizes a credits import: a large one takes the bulk path */
+		if (stat(file, &st) == 0)
+			o.file_bytes = (size_t)st.st_size;
+	}
 	if (cli_open_store(db ? db : cfg.db_path, 0, true, &s, &err) < 0)
 		goto fail;
 
@@ -193,7 +204,7 @@ int cmd_import(int argc, char **argv)
 	run.rejects_path = rejects;
 	run.rejects_format = rejects && ends_with(rejects, ".xlsx") ? TABLE_XLSX : TABLE_CSV;
 	o = (struct import_opts){
-		.kind = kind, .label = file, .dry_run = dry_run, .skip_bad = skip_bad,
+		.file_bytes = o.file_bytes, .kind = kind, .label = file, .dry_run = dry_run, .skip_bad = skip_bad,
 		.scope = NULL, .src = &src, .today = today,
 		.message = on_message, .progress = on_progress, .cb_ctx = &run,
 		/* a dry run writes nothing, a rejects file neither */
@@ -220,9 +231,14 @@ int cmd_import(int argc, char **argv)
 		if (!res.bad)
 			unlink(rejects); /* no bad rows: no rejects file to mislead */
 	}
-	printf("%s: %s, %ld row%s: %ld new, %ld changed, %ld unchanged",
-	       file, sheet_kind_name(sheet_kind(sh)), res.rows, res.rows == 1 ? "" : "s",
-	       res.inserted, res.updated, res.unchanged);
+	if (kind == IMPORT_CREDITS)
+		printf("%s: %s, %ld row%s: %ld added, %ld already in the ledger (skipped)",
+		       file, sheet_kind_name(sheet_kind(sh)), res.rows, res.rows == 1 ? "" : "s",
+		       res.inserted, res.unchanged);
+	else
+		printf("%s: %s, %ld row%s: %ld new, %ld changed, %ld unchanged",
+		       file, sheet_kind_name(sheet_kind(sh)), res.rows, res.rows == 1 ? "" : "s",
+		       res.inserted, res.updated, res.unchanged);
 	if (skip_bad)
 		printf(", %ld rejected%s%s%s", res.bad, res.bad && rejects && !dry_run ? " (in '" : "",
 		       res.bad && rejects && !dry_run ? rejects : "",

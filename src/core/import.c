@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "core/credits.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/idcard.h"
@@ -39,6 +40,23 @@ static const struct import_column teacher_columns[] = {
 	{ "所属中心", "centre_code", PF_CENTRE, false },
 };
 
+/* Hours records (issue 5 §4).  The ID column keeps PF_ID_NUMBER so the
+ * preview masks it as a teachers file's. */
+enum credit_field {
+	CF_DATE = 1 << 20, CF_HOURS = 1 << 21, CF_CATEGORY = 1 << 22, CF_TITLE = 1 << 23,
+	CF_SOURCE = 1 << 24, CF_RECORD_ID = 1 << 25, CF_ISSUER = 1 << 26,
+};
+static const struct import_column credit_columns[] = {
+	{ "身份证号", "id_number", PF_ID_NUMBER, true },
+	{ "日期", "date", CF_DATE, true },
+	{ "学时", "hours", CF_HOURS, true },
+	{ "类别", "category", CF_CATEGORY, true },
+	{ "项目名称", "title", CF_TITLE, false },
+	{ "来源", "source", CF_SOURCE, false },
+	{ "记录编号", "record_id", CF_RECORD_ID, true },
+	{ "发证单位", "issuer", CF_ISSUER, false },
+};
+
 /* Columns people add that carry nothing to import: a row number, and the
  * reason column of our own rejects file, so a fixed rejects file imports
  * without a warning. */
@@ -49,6 +67,10 @@ const struct import_column *import_columns(enum import_kind k, int *n)
 	if (k == IMPORT_SCHOOLS) {
 		*n = (int)(sizeof school_columns / sizeof school_columns[0]);
 		return school_columns;
+	}
+	if (k == IMPORT_CREDITS) {
+		*n = (int)(sizeof credit_columns / sizeof credit_columns[0]);
+		return credit_columns;
 	}
 	*n = (int)(sizeof teacher_columns / sizeof teacher_columns[0]);
 	return teacher_columns;
@@ -62,12 +84,14 @@ int import_kind_parse(const char *word)
 		return IMPORT_SCHOOLS;
 	if (!strcmp(word, "teachers"))
 		return IMPORT_TEACHERS;
+	if (!strcmp(word, "credits"))
+		return IMPORT_CREDITS;
 	return -1;
 }
 
 const char *import_kind_name(enum import_kind k)
 {
-	return k == IMPORT_SCHOOLS ? "schools" : "teachers";
+	return k == IMPORT_SCHOOLS ? "schools" : k == IMPORT_CREDITS ? "credits" : "teachers";
 }
 
 /* ---- the header ---- */
@@ -389,6 +413,23 @@ static int school_row(struct run *r, struct store *s, struct arena *a,
 	return registry_school_save(s, r->o->scope, &r->src, &sr, fields, fe, saved, &id);
 }
 
+static int credit_row(struct run *r, struct credits *c, const struct sheet_row *row,
+		      struct field_errors *fe, enum save_result *saved)
+{
+	struct credit_in in = {
+		.id_number = cell(r, row, 0), .date = cell(r, row, 1), .hours = cell(r, row, 2),
+		.category = cell(r, row, 3), .title = cell(r, row, 4), .source = cell(r, row, 5),
+		.record_id = cell(r, row, 6), .issuer = cell(r, row, 7),
+		.id_is_number = cell_type(r, row, 0) == SHEET_NUMBER,
+	};
+	enum credit_outcome out;
+	int rc = credits_row(c, &in, fe, &out);
+
+	if (rc == 0)
+		*saved = out == CREDIT_ADDED ? SAVE_INSERTED : SAVE_UNCHANGED;
+	return rc;
+}
+
 static void row_texts(const struct sheet_row *row, int ncols, const char **out)
 {
 	for (int i = 0; i < ncols; i++)
@@ -481,6 +522,7 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 	struct seen seen = { 0 };
 	struct sheet_row row;
 	struct arena rowmem;
+	struct credits *credits = NULL;
 	bool in_tx = false, fatal = false;
 	int64_t max_person = 0;
 	int rc = -1, previewed = 0;
@@ -506,7 +548,11 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 		goto out;
 	}
 	in_tx = true;
-	if (!o->dry_run && registry_bulk_begin(s, &max_person) < 0) {
+	if (o->kind == IMPORT_CREDITS) {
+		if (credits_begin(s, o->dry_run, credits_rows_in_bytes(o->file_bytes), o->scope,
+				  o->src->who, o->today, &credits, e) < 0)
+			goto out;
+	} else if (!o->dry_run && registry_bulk_begin(s, &max_person) < 0) {
 		err_set(e, ERR_INTERNAL, "cannot start the import: %s", store_errmsg(s));
 		goto out;
 	}
@@ -536,7 +582,7 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 
 			row_texts(&row, n, texts);
 			/* a preview is kept with the job: no whole ID numbers in it */
-			if (o->kind == IMPORT_TEACHERS && idc >= 0 && idc < n) {
+			if (o->kind != IMPORT_SCHOOLS && idc >= 0 && idc < n) {
 				size_t len = strlen(texts[idc]);
 
 				if (len > 8 && len < ID_NUMBER_LEN) {
@@ -553,6 +599,7 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 		}
 		buf_reset(&r.reason);
 		rc = o->kind == IMPORT_TEACHERS ? teacher_row(&r, s, &rowmem, &row, &seen, &fe, &saved)
+		   : o->kind == IMPORT_CREDITS  ? credit_row(&r, credits, &row, &fe, &saved)
 						: school_row(&r, s, &rowmem, &row, &seen, &fe, &saved);
 		if (rc < -1 || (rc < 0 && fe.n == 0)) {
 			err_set(e, ERR_INTERNAL, "%s:%ld: the database failed: %s", o->label, row.line,
@@ -608,17 +655,27 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 		rc = 0;
 		goto out;
 	}
-	if (registry_bulk_end(s, max_person) < 0) {
+	if (o->kind == IMPORT_CREDITS) {
+		if (credits_end(credits, e) < 0)
+			goto out;
+	} else if (registry_bulk_end(s, max_person) < 0) {
 		err_set(e, ERR_INTERNAL, "cannot index the new names: %s", store_errmsg(s));
 		goto out;
 	}
 	{
 		char detail[256];
 
-		snprintf(detail, sizeof detail, "%s: %ld rows, %ld new, %ld changed, %ld unchanged, %ld rejected",
-			 o->label, res->rows, res->inserted, res->updated, res->unchanged, res->bad);
+		if (o->kind == IMPORT_CREDITS)
+			snprintf(detail, sizeof detail, "%s: %ld rows, %ld added, %ld already in the "
+				 "ledger, %ld rejected", o->label, res->rows, res->inserted,
+				 res->unchanged, res->bad);
+		else
+			snprintf(detail, sizeof detail, "%s: %ld rows, %ld new, %ld changed, %ld "
+				 "unchanged, %ld rejected", o->label, res->rows, res->inserted,
+				 res->updated, res->unchanged, res->bad);
 		if (audit_record(s, o->src->who, o->kind == IMPORT_SCHOOLS ? "import.schools"
-									  : "import.teachers",
+						 : o->kind == IMPORT_CREDITS ? "import.credits"
+									     : "import.teachers",
 				 o->label, detail) < 0 || store_commit(s) < 0) {
 			err_set(e, ERR_INTERNAL, "cannot commit the import: %s", store_errmsg(s));
 			goto out;
@@ -633,6 +690,7 @@ out:
 	if (rc < 0 && !e->code)
 		err_set(e, ERR_INTERNAL, "the import failed");
 	free(seen.slot);
+	credits_free(credits);
 	buf_free(&r.line);
 	buf_free(&r.reason);
 	arena_release(&rowmem);

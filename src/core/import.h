@@ -1,10 +1,11 @@
-/* import.h - schools and teachers from a spreadsheet or CSV file, all or
- * nothing.
+/* import.h - schools, teachers and hours records (credits) from a
+ * spreadsheet or CSV file, all or nothing.
  *
  * API:
  * import_run() reads every row of an open sheet (lib/sheet.h), finds the
  *   header row, maps each column by its Chinese or English name, checks
- *   every row with registry_*_check() and saves it with registry_*_save(),
+ *   every row with registry_*_check() and saves it with registry_*_save()
+ *   (credits: credits_row(), core/credits.h),
  *   all inside one write transaction.  With any bad row and no skip_bad,
  *   nothing is written; a dry run never writes.  A killed process leaves
  *   the database as it was: the transaction never committed.
@@ -27,7 +28,7 @@ struct sheet;
 struct sheet_row;
 struct store;
 
-enum import_kind { IMPORT_SCHOOLS, IMPORT_TEACHERS };
+enum import_kind { IMPORT_SCHOOLS, IMPORT_TEACHERS, IMPORT_CREDITS };
 
 struct import_opts {
 	enum import_kind kind;
@@ -36,6 +37,7 @@ struct import_opts {
 	const struct registry_scope *scope; /* NULL: everything (the command line) */
 	const struct change_source *src;    /* who, "import:FILE", now */
 	const char *today;                  /* YYYY-MM-DD */
+	size_t file_bytes;                  /* the file's size, 0 unknown: sizes a credits import */
 	/* each warning or error line; ctx is cb_ctx */
 	void (*message)(void *ctx, bool error, const char *line);
 	/* skip_bad: the header once (reject_header), then each bad row */
@@ -54,7 +56,7 @@ struct import_opts {
 struct import_result {
 	long rows;          /* data rows read */
 	long bad;           /* rows with at least one error */
-	long inserted, updated, unchanged;
+	long inserted, updated, unchanged;  /* credits: added, -, already in the ledger */
 	long warnings;
 	bool written;       /* the transaction committed */
 };
@@ -65,7 +67,7 @@ struct import_result {
 int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 	       struct import_result *res, struct err *e);
 
-/* "schools" / "teachers" <-> kind; -1 when unknown. */
+/* "schools" / "teachers" / "credits" <-> kind; -1 when unknown. */
 int import_kind_parse(const char *word);
 const char *import_kind_name(enum import_kind k);
 

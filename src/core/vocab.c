@@ -103,6 +103,39 @@ static const struct entry gender[] = {
 	{ NULL, NULL },
 };
 
+/* Training categories: DOMAIN.md's kinds of programme, and the credit
+ * classes of provinces that split the year (Guangdong: 公需, 专业, 选修). */
+static const struct entry category[] = {
+	{ "qualification", NAMES("任职资格培训", "任职资格", "任职培训") },
+	{ "improvement", NAMES("提高培训", "提高") },
+	{ "advanced", NAMES("高级研修", "高研班", "高级研修班") },
+	{ "thematic", NAMES("专题研修", "专题培训") },
+	{ "whole_staff", NAMES("全员培训", "全员") },
+	{ "key_teacher", NAMES("骨干教师培训", "骨干培训") },
+	{ "new_teacher", NAMES("新教师培训", "新任教师培训", "新入职教师培训") },
+	{ "school_based", NAMES("校本研修", "校本培训", "校本") },
+	{ "online", NAMES("网络研修", "网络培训", "线上培训") },
+	{ "remote", NAMES("远程培训", "远程") },
+	{ "it2", NAMES("信息技术2.0", "信息技术应用能力提升工程2.0", "能力提升工程2.0") },
+	{ "special_education", NAMES("特殊教育培训", "特教培训", "特殊教育") },
+	{ "counterpart", NAMES("对口帮扶", "对口帮扶培训", "帮扶") },
+	{ "general", NAMES("公需科目", "公需课", "公需") },
+	{ "specialist", NAMES("专业科目", "专业课", "专业") },
+	{ "elective", NAMES("选修科目", "选修课", "选修") },
+	{ "other", NAMES("其他", "其它") },
+	{ NULL, NULL },
+};
+
+/* Where an entry of the hours ledger came from (DOMAIN.md "credit record"). */
+static const struct entry source[] = {
+	{ "programme", NAMES("培训项目", "项目培训", "培训") },
+	{ "recognition", NAMES("学时认定", "认定") },
+	{ "import", NAMES("导入", "批量导入", "外部导入") },
+	{ "manual", NAMES("补录", "手工录入", "人工录入") },
+	{ "transfer_in", NAMES("转入", "省外转入", "调入") },
+	{ NULL, NULL },
+};
+
 #define CODES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 static const struct {
@@ -123,9 +156,15 @@ static const struct {
 							    "province", "nation") },
 	[VOCAB_STATUS] = { "status", status, CODES("serving", "transferred", "retired", "left") },
 	[VOCAB_GENDER] = { "gender", gender, CODES("male", "female") },
+	[VOCAB_CATEGORY] = { "category", category, CODES("qualification", "improvement", "advanced",
+		"thematic", "whole_staff", "key_teacher", "new_teacher", "school_based", "online",
+		"remote", "it2", "special_education", "counterpart", "general", "specialist",
+		"elective", "other") },
+	[VOCAB_SOURCE] = { "source", source, CODES("programme", "recognition", "import", "manual",
+						   "transfer_in") },
 };
 
-/* Longer cells are no word of ours: the longest spelling is 24 bytes. */
+/* Longer cells are no word of ours: the longest spelling is 42 bytes. */
 enum { KEY_MAX = 64 };
 
 static int fold(int c)

@@ -24,6 +24,8 @@ enum vocab_kind {
 	VOCAB_KEY_LEVEL, /* persons.key_level */
 	VOCAB_STATUS,    /* persons.status */
 	VOCAB_GENDER,    /* persons.gender (the import takes it from the ID number) */
+	VOCAB_CATEGORY,  /* programmes.category, ledger.category (003_training.sql) */
+	VOCAB_SOURCE,    /* ledger.source */
 	VOCAB__MAX
 };
 

@@ -6,6 +6,7 @@
  * times dearer than running a point query. */
 #include "store.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,13 +69,24 @@ static int on_busy(void *arg, int count)
 	return 1;
 }
 
+/* Before any other call into SQLite: without the memory statistics every
+ * malloc and free in SQLite skips a process-wide mutex, which a bulk
+ * import (millions of statements) and a busy server both feel. */
+static void store_init_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	sqlite3_initialize();
+}
+
 int store_open(struct store **out, const char *path, int flags, struct err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct store *s = calloc(1, sizeof *s);
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	char *errmsg = NULL;
 
 	*out = NULL;
+	pthread_once(&once, store_init_once);
 	if (!s) {
 		err_set(err, ERR_INTERNAL, "out of memory");
 		return STORE_ERROR;

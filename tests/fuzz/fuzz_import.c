@@ -22,7 +22,8 @@
 static struct store *db;
 
 static const char SQL_COUNT[] =
-	"SELECT (SELECT count(*) FROM persons) * 100000 + (SELECT count(*) FROM schools)";
+	"SELECT (SELECT count(*) FROM persons) * 100000 + (SELECT count(*) FROM schools)"
+	" + (SELECT count(*) FROM ledger) * 1000000000";
 static const char SEED[] =
 	"INSERT INTO regions VALUES ('440000', '广东省', 'province', NULL);"
 	"INSERT INTO regions VALUES ('440100', '广州市', 'city', '440000');"
@@ -86,7 +87,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * and not ours; tests/unit/test_sheet.c covers it */
 	if (size >= 5 && !memcmp(data + 1, "\xD0\xCF\x11\xE0", 4))
 		return 0;
-	o.kind = data[0] & 1 ? IMPORT_SCHOOLS : IMPORT_TEACHERS;
+	/* bits 0 and 2: schools, teachers or hours records (credits) */
+	o.kind = data[0] & 4 ? IMPORT_CREDITS : data[0] & 1 ? IMPORT_SCHOOLS : IMPORT_TEACHERS;
 	o.skip_bad = data[0] & 2;
 	if (sheet_open_mem(data + 1, size - 1, &sh, &e) < 0)
 		return 0;

@@ -821,6 +821,66 @@ enum { KILL_ROWS = 60000 };
  * as a POSIX lock on byte 120 of the -shm file (os_unix.c: UNIX_SHM_BASE +
  * WAL_WRITE_LOCK) for as long as a write transaction is open, so this sees
  * the import's transaction without touching it. */
+/* Hours records (issue 5 §4): all or nothing with exit 1, --skip-bad with
+ * the rejects beside the file, the same file again skipped and counted. */
+static void credits_import(void **state)
+{
+	char *id = db_text("SELECT id_number FROM persons WHERE role = 'teacher' ORDER BY id LIMIT 1");
+	char text[2048];
+	const char *path, *rejects;
+	struct cli_result res;
+	long long ledger = db_int("SELECT count(*) FROM ledger");
+	long long total = db_int("SELECT coalesce(sum(hours10), 0) FROM hours_totals");
+	struct bad_line want[] = { { 3, "学时", false } };
+	char *r;
+	size_t len;
+
+	(void)state;
+	snprintf(text, sizeof text,
+		 "身份证号,日期,学时,类别,项目名称,来源,记录编号\n"
+		 "%s,2025-03-01,2.5,专题研修,小学数学新课标专题研修,,CLI-1\n"
+		 "%s,2025-03-02,2.55,专题研修,作业设计,,CLI-2\n"  /* line 3 */
+		 "%s,2025-03-03,3,公需科目,师德师风,培训项目,CLI-3\n", id, id, id);
+	path = write_file("credits.csv", text);
+	tdc_cli(&res, NULL, "import", "credits", path, "--db", harness_db(), (char *)NULL);
+	expect_exit(&res, 1, "a credits file with a bad row");
+	expect_row_errors(res.err, path, want, 1);
+	expect_text(res.err, "nothing was imported");
+	cli_result_free(&res);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger"), ledger);
+
+	tdc_cli(&res, NULL, "import", "credits", path, "--skip-bad", "--db", harness_db(), (char *)NULL);
+	expect_exit(&res, 0, "credits with --skip-bad");
+	expect_text(res.out, "3 rows: 2 added, 0 already in the ledger (skipped), 1 rejected");
+	cli_result_free(&res);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger"), ledger + 2);
+	assert_int_equal(db_int("SELECT sum(hours10) FROM hours_totals"), total + 55);
+	rejects = tmp_path("credits.rejects.csv");
+	r = slurp(rejects, &len);
+	if (!r)
+		fail_msg("--skip-bad wrote no %s", rejects);
+	expect_text(r, "CLI-2");
+	expect_text(r, "学时 column: hours have at most one decimal");
+	expect_no_text(r, "CLI-1");
+	free(r);
+
+	tdc_cli(&res, NULL, "import", "credits", path, "--skip-bad", "--db", harness_db(), (char *)NULL);
+	expect_exit(&res, 0, "the same credits again");
+	expect_text(res.out, "3 rows: 0 added, 2 already in the ledger (skipped), 1 rejected");
+	cli_result_free(&res);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger"), ledger + 2);
+
+	tdc_cli(&res, NULL, "import", "credits", "--template", tmp_path("credits-template.xlsx"),
+		(char *)NULL);
+	expect_exit(&res, 0, "the credits template");
+	cli_result_free(&res);
+	r = slurp(tmp_path("credits-template.xlsx"), &len);
+	assert_non_null(r);
+	assert_memory_equal(r, "PK", 2);
+	free(r);
+	free(id);
+}
+
 static bool writer_active(const char *db)
 {
 	char shm[PATH_MAX + 8];
@@ -967,6 +1027,7 @@ int main(void)
 		cmocka_unit_test(unknown_column_warns),
 		cmocka_unit_test(title_row_above_header),
 		cmocka_unit_test(schools_then_teachers),
+		cmocka_unit_test(credits_import),
 		cmocka_unit_test(killed_import_leaves_db_as_it_was),
 	};
 

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "core/vocab.h"
+#include "core/hours.h"
 #include "lib/idcard.h"
 #include "web/text.h"
 
@@ -229,8 +230,8 @@ static void case_and_spaces(void **state)
 
 static void table_matches_schema(void **state)
 {
-	/* the CHECK constraints of migrations/001_init.sql */
-	static const char *const schema[VOCAB__MAX][9] = {
+	/* the CHECK constraints of migrations/001_init.sql and 003_training.sql */
+	static const char *const schema[VOCAB__MAX][20] = {
 		[VOCAB_STAGE] = { "kindergarten", "primary", "junior", "senior", "complete",
 				  "nine_year", "vocational", "special" },
 		[VOCAB_OWNERSHIP] = { "public", "private" },
@@ -240,8 +241,18 @@ static void table_matches_schema(void **state)
 		[VOCAB_KEY_LEVEL] = { "none", "school", "district", "city", "province", "nation" },
 		[VOCAB_STATUS] = { "serving", "transferred", "retired", "left" },
 		[VOCAB_GENDER] = { "male", "female" },
+		[VOCAB_CATEGORY] = { "qualification", "improvement", "advanced", "thematic",
+				     "whole_staff", "key_teacher", "new_teacher", "school_based",
+				     "online", "remote", "it2", "special_education", "counterpart",
+				     "general", "specialist", "elective", "other" },
+		[VOCAB_SOURCE] = { "programme", "recognition", "import", "manual", "transfer_in" },
 	};
 
+	/* core/hours.c keeps the same lists for the ledger's checks */
+	for (int i = 0; hours_categories[i] || schema[VOCAB_CATEGORY][i]; i++)
+		assert_string_equal(hours_categories[i], schema[VOCAB_CATEGORY][i]);
+	for (int i = 0; hours_sources[i] || schema[VOCAB_SOURCE][i]; i++)
+		assert_string_equal(hours_sources[i], schema[VOCAB_SOURCE][i]);
 	for (int k = 0; k < VOCAB__MAX; k++) {
 		const char *const *codes = vocab_codes((enum vocab_kind)k);
 		int i;
@@ -343,7 +354,7 @@ static void cell(const char *s, size_t n, char *out, size_t cap)
 }
 
 /* One row "| `code` | canonical | other, other |" of kind k. */
-static void check_row(enum vocab_kind k, const char *line, bool seen[16])
+static void check_row(enum vocab_kind k, const char *line, bool seen[32])
 {
 	const char *bar[5];
 	char code[64], canonical[64], others[512], *p;
@@ -395,7 +406,7 @@ static void check_row(enum vocab_kind k, const char *line, bool seen[16])
 static void the_page_lists_the_table(void **state)
 {
 	char *doc = read_doc(), *line, *save = NULL;
-	bool seen[VOCAB__MAX][16] = { { false } }, kind_seen[VOCAB__MAX] = { false };
+	bool seen[VOCAB__MAX][32] = { { false } }, kind_seen[VOCAB__MAX] = { false };
 	int k = -1;
 
 	for (line = strtok_r(doc, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -129,7 +129,8 @@ void page_import_upload(struct request *req)
 	struct err e = { 0 };
 	int64_t id;
 
-	if (kind < 0) {
+	/* hours records come in through 'tdc import credits' (issue 5) */
+	if (kind < 0 || kind == IMPORT_CREDITS) {
 		layout_error_page(req, 400, "kind must be schools or teachers");
 		return;
 	}
