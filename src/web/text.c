@@ -554,6 +554,7 @@ static const struct {
 	{ "key_level", "province", TX_KEY_PROVINCE },
 	{ "key_level", "nation", TX_KEY_NATION },
 	/* issue 5 anchor: programmes */
+	{ "programme_open", "1", TX_PRG_OPEN_ONLY },
 	{ "programme_status", "draft", TX_PRG_ST_DRAFT },
 	{ "programme_status", "published", TX_PRG_ST_PUBLISHED },
 	{ "programme_status", "closed", TX_PRG_ST_CLOSED },

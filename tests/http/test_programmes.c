@@ -413,6 +413,15 @@ static void api_create_201_422_409(void **state)
 	json_decref(doc);
 	doc = send_json(c, "PATCH", "/api/v1/programmes/TH-API-1", "{\"code\":\"OTHER\"}", 422);
 	json_decref(doc);
+	/* status moves through PATCH as through the page's buttons */
+	doc = send_json(c, "PATCH", "/api/v1/programmes/TH-API-1", "{\"status\":\"closed\"}", 200);
+	assert_string_equal(str(doc, "status"), "closed");
+	json_decref(doc);
+	doc = send_json(c, "PATCH", "/api/v1/programmes/TH-API-1", "{\"status\":\"published\"}", 422);
+	assert_true(has_error_field(doc, "status"));
+	json_decref(doc);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'programme.close'"
+				" AND object = 'programme:TH-API-1'"), 1);
 	client_free(c);
 }
 

@@ -470,6 +470,19 @@ out:
 	json_decref(body);
 }
 
+/* The action of programme_set_status() that takes a programme from one
+ * status to another, or NULL when no single move does. */
+static const char *status_action(const char *from, const char *to)
+{
+	if (!strcmp(to, "published") && !strcmp(from, "draft"))
+		return "publish";
+	if (!strcmp(to, "closed") && !strcmp(from, "published"))
+		return "close";
+	if (!strcmp(to, "cancelled") && strcmp(from, "completed"))
+		return "cancel";
+	return NULL;
+}
+
 void api_programme_update(struct request *req)
 {
 	json_t *body;
@@ -479,7 +492,7 @@ void api_programme_update(struct request *req)
 	struct actor actor;
 	char now[ISO_TIME_LEN];
 	struct programme_change ch = change_of(req, &actor, now);
-	const char *code = NULL;
+	const char *code = NULL, *action = NULL;
 	unsigned fields;
 	enum programme_result r;
 
@@ -494,12 +507,25 @@ void api_programme_update(struct request *req)
 	fields = programme_from_json(req, body, &in, false, &fe);
 	if ((fields & PG_CODE) && (!in.code || strcmp(in.code, p.code)))
 		field_error(&fe, "code", "cannot be changed: certificates and records cite it");
-	fields &= ~(unsigned)PG_CODE;
+	/* "status" moves the programme as the page's buttons do: published
+	 * publishes a draft, closed ends enrolment, cancelled cancels */
+	if ((fields & PG_STATUS) && in.status && strcmp(in.status, p.status)) {
+		action = status_action(p.status, in.status);
+		if (!action)
+			field_error(&fe, "status", "cannot go from %s to %s (draft -> published -> closed;"
+				    " cancelled from any of them)", p.status, in.status);
+	}
+	fields &= ~(unsigned)(PG_CODE | PG_STATUS);
 	if (fe.n) {
 		api_invalid(req, &fe);
 		goto out;
 	}
-	r = programme_write(req->store, req->arena, &ch, p.code, &in, fields, &fe, NULL, &code);
+	r = PROGRAMME_OK;
+	code = p.code;
+	if (fields)
+		r = programme_write(req->store, req->arena, &ch, p.code, &in, fields, &fe, NULL, &code);
+	if (r == PROGRAMME_OK && action)
+		r = programme_set_status(req->store, req->arena, &ch, p.code, action, &fe);
 	answer_write(req, r, 200, code, &fe, NULL);
 out:
 	json_decref(body);

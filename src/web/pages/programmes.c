@@ -65,6 +65,9 @@ static void status_tag(struct request *req, const char *status)
 
 /* ---- the catalogue ---- */
 
+/* open=1: published with today inside the enrolment window */
+static const char *const open_codes[] = { "1", NULL };
+
 /* A filter value must be a code of its kind; NULL or "" is no filter. */
 static bool filter_ok(const char *v, bool (*valid)(const char *))
 {
@@ -139,10 +142,9 @@ void page_programmes(struct request *req)
 	if (req->who.role != ROLE_TEACHER)
 		registry_filter_select(req, "status", TX_STATUS, programme_statuses,
 				       "programme_status", f.status);
-	html(req, "<div class=\"field check\"><label><input type=\"checkbox\" name=\"open\" value=\"1\"");
-	html(req, f.open ? " checked> " : "> ");
-	html_text(req, T(req, TX_PRG_OPEN_ONLY));
-	html(req, "</label></div><button type=\"submit\">");
+	registry_filter_select(req, "open", TX_PRG_WINDOW, open_codes, "programme_open",
+			       f.open ? "1" : NULL);
+	html(req, "<button type=\"submit\">");
 	html_text(req, T(req, TX_FILTER));
 	html(req, "</button></form>\n");
 	if (n == 0) {
@@ -242,7 +244,7 @@ static int programme_of_path(struct request *req, bool manage, struct programme 
 static void audience_fact(struct request *req, const struct programme *p)
 {
 	static const enum text_id labels[] = { TX_PRG_AUD_ROLES, TX_PRG_AUD_STAGES,
-					       TX_PRG_AUD_SUBJECTS, TX_PRG_AUD_REGIONS };
+					       TX_PRG_AUD_SUBJECTS, TX_REGION };
 
 	html(req, "<dt>");
 	html_text(req, T(req, TX_PRG_AUDIENCE));
@@ -265,6 +267,13 @@ static void audience_fact(struct request *req, const struct programme *p)
 				html(req, "、");
 			}
 			first = false;
+			if (k == 3) {
+				struct place_region r;
+
+				/* a region by its name, the code beside it */
+				if (places_region_get(req->store, req->arena, v, &r) == 0 && r.name)
+					v = arena_printf(req->arena, "%s（%s）", r.name, v);
+			}
 			html_text(req, k == 0 ? registry_view_enum(req->lang, "person_role", v) :
 				       k == 1 ? registry_view_enum(req->lang, "stage", v) : v);
 		}
@@ -294,15 +303,15 @@ static void done_notice(struct request *req)
 static void status_button(struct request *req, const struct programme *p, const char *action,
 			  enum text_id label, bool danger)
 {
-	html(req, "<form class=\"inline-form\" method=\"post\" action=\"/programmes/");
+	html(req, "<form class=\"inline registry-form\" method=\"post\" action=\"/programmes/");
 	html_url_arg(req, p->code);
 	html(req, "/status\">");
 	html_csrf(req);
 	html_hidden(req, "action", action);
 	/* no script may run (CSP default-src 'self'): a box to tick confirms */
-	html(req, "<label class=\"confirm\"><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> ");
+	html(req, "<div class=\"check\"><label><input type=\"checkbox\" name=\"confirm\" value=\"1\" required> ");
 	html_text(req, T(req, TX_PRG_CONFIRM));
-	html(req, "</label> <button type=\"submit\"");
+	html(req, "</label></div><button type=\"submit\"");
 	html(req, danger ? " class=\"danger\">" : " class=\"primary\">");
 	html_text(req, T(req, label));
 	html(req, "</button></form>\n");
@@ -344,9 +353,9 @@ static void sessions_table(struct request *req, const struct programme *p, bool 
 			html_text(req, x->topic ? x->topic : "—");
 			html(req, "</td>");
 			if (manage) {
-				registry_td(req, TX_ACTIONS, NULL);
+				registry_td(req, TX_ACTIONS, "actions");
 				if (!x->has_attendance) {
-					html(req, "<form class=\"inline-form\" method=\"post\" action=\"/programmes/");
+					html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
 					html_url_arg(req, p->code);
 					html_textf(req, "/sessions/%lld/delete\">", (long long)x->id);
 					html_csrf(req);
@@ -488,7 +497,7 @@ static void programme_page(struct request *req, const struct programme *p,
 	/* what the caller can do next */
 	html(req, "<div class=\"form-actions\">");
 	if (req->who.role == ROLE_TEACHER && programme_open_on(p, today)) {
-		html(req, "<form class=\"inline-form\" method=\"post\" action=\"/programmes/");
+		html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
 		html_url_arg(req, p->code);
 		html(req, "/enrol\">");
 		html_csrf(req);
@@ -572,19 +581,19 @@ static void checkboxes(struct request *req, const char *name, enum text_id label
 		       const char *const *codes, const char *enum_kind, const char *aud_kind,
 		       const struct programme *p, bool posted)
 {
-	html(req, "<fieldset class=\"field checks\"><legend>");
+	html(req, "<fieldset class=\"transfer\"><legend>");
 	html_text(req, T(req, label));
 	html(req, "</legend>");
 	for (int i = 0; codes[i]; i++) {
 		bool on = posted ? form_has(req, name, codes[i]) : audience_has(p, aud_kind, codes[i]);
 
-		html(req, "<label><input type=\"checkbox\" name=\"");
+		html(req, "<div class=\"check\"><label><input type=\"checkbox\" name=\"");
 		html_attr(req, name);
 		html(req, "\" value=\"");
 		html_attr(req, codes[i]);
 		html(req, on ? "\" checked> " : "\"> ");
 		html_text(req, registry_view_enum(req->lang, enum_kind, codes[i]));
-		html(req, "</label> ");
+		html(req, "</label></div>");
 	}
 	html(req, "</fieldset>\n");
 }
@@ -702,9 +711,9 @@ static void programme_form(struct request *req, const struct programme *p, bool 
 	registry_input(req, &f_tol, "number", fe);
 	html(req, "<div class=\"field\"><label for=\"f-description\">");
 	html_text(req, T(req, TX_PRG_DESCRIPTION));
-	html(req, "</label><textarea id=\"f-description\" name=\"description\" rows=\"4\">");
+	html(req, "</label><textarea id=\"f-description\" name=\"description\" rows=\"5\" cols=\"60\">");
 	html_text(req, description);
-	html(req, "</textarea></div>\n<fieldset class=\"panel\"><legend>");
+	html(req, "</textarea></div>\n<fieldset class=\"transfer\"><legend>");
 	html_text(req, T(req, TX_PRG_AUDIENCE));
 	html(req, "</legend><p class=\"hint\">");
 	html_text(req, T(req, TX_PRG_AUD_HINT));
