@@ -100,7 +100,8 @@ static const char SQL_AUDIENCE[] =
 	" ELSE 4 END, value";
 static const char SQL_SESSIONS[] =
 	"SELECT ps.id, ps.day, ps.starts, ps.ends, ps.venue_id, v.name, ps.trainer_id, t.name,"
-	" ps.topic, EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = ps.id)"
+	" ps.topic, CASE WHEN EXISTS (SELECT 1 FROM attendance at WHERE at.session_id = ps.id)"
+	" THEN 1 ELSE 0 END"
 	" FROM programme_sessions ps LEFT JOIN venues v ON v.id = ps.venue_id"
 	" LEFT JOIN persons t ON t.id = ps.trainer_id"
 	" WHERE ps.programme_id = ? ORDER BY ps.day, ps.starts, ps.id";
@@ -1355,7 +1356,7 @@ static const char SQL_PERSON_BY_NUMBER[] = "SELECT id, name FROM persons WHERE i
  * compares as time): 09:00-10:00 and 10:00-11:00 do not.  A cancelled
  * programme's sessions hold nothing. */
 static const char SQL_CLASH[] =
-	"SELECT coalesce(ps.venue_id = ?, 0), p.code, p.title, ps.day, ps.starts, ps.ends"
+	"SELECT CASE WHEN ps.venue_id = ? THEN 1 ELSE 0 END, p.code, p.title, ps.day, ps.starts, ps.ends"
 	" FROM programme_sessions ps JOIN programmes p ON p.id = ps.programme_id"
 	" WHERE ps.day = ? AND ps.starts < ? AND ps.ends > ? AND p.status <> 'cancelled'"
 	" AND (ps.venue_id = ? OR ps.trainer_id = ?)"

@@ -381,7 +381,8 @@ static void session_form(struct request *req, const struct programme *p, bool po
 	struct programme_trainer *trainers;
 	int nv = 0, nt = 0;
 	const char **vcodes, **vlabels, **tcodes, **tlabels;
-	static const char *const shown[] = { "date", "starts", "ends", "topic", NULL };
+	static const char *const shown[] = { "date", "starts", "ends", "topic", "venue_id",
+					     "venue_name", "trainer_id", "trainer_id_number", NULL };
 #define POSTED(key) (posted ? req_form(req, key) : NULL)
 	struct registry_field day = { "date", TX_PRG_DATE, POSTED("date"), NULL, true };
 	struct registry_field starts = { "starts", TX_PRG_STARTS, POSTED("starts"), NULL, true };
@@ -545,7 +546,8 @@ void page_programme(struct request *req)
 static const char *const form_fields[] = { "code", "title", "centre", "category", "level", "mode",
 					   "hours", "capacity", "enrol_open", "enrol_close",
 					   "attendance_min", "pass_mark", "tolerance_min",
-					   "description", "status", NULL };
+					   "description", "status", "audience", "audience_subjects",
+					   "audience_regions", NULL };
 
 /* Every value of a repeated form key (checkboxes). */
 static bool form_has(struct request *req, const char *key, const char *value)
