@@ -1409,7 +1409,9 @@ static const char *fname(struct arena *a, const char *prefix, const char *name)
 	return prefix ? arena_printf(a, "%s%s", prefix, name) : name;
 }
 
-/* One query's single row: the id or name it asks for.  1 found, 0 none. */
+/* One query's single row.  Binds n first (when not 0), then t1 (when not
+ * NULL); reads column 0 into *id_out and the last column into *text_out.
+ * 1 found, 0 none, or a negative store error. */
 static int lookup(struct store *s, const char *sql, int64_t n, const char *t1, int64_t *id_out,
 		  struct arena *a, const char **text_out)
 {
