@@ -1349,7 +1349,9 @@ enum programme_result programme_set_status(struct store *s, struct arena *a,
 static const char SQL_VENUE_BY_ID[] = "SELECT centre_id, name FROM venues WHERE id = ?";
 static const char SQL_VENUE_BY_NAME[] = "SELECT id FROM venues WHERE centre_id = ? AND name = ?";
 static const char SQL_VENUE_INSERT[] = "INSERT INTO venues (centre_id, name) VALUES (?, ?)";
-static const char SQL_PERSON_BY_ID[] = "SELECT name FROM persons WHERE id = ?";
+/* the session form's list: the organiser's own trainers (programme_trainers()) */
+static const char SQL_TRAINER_BY_ID[] =
+	"SELECT coalesce(centre_id, 0), name FROM persons WHERE id = ? AND role = 'trainer'";
 static const char SQL_PERSON_BY_NUMBER[] = "SELECT id, name FROM persons WHERE id_number = ?";
 /* DOMAIN.md: a session's trainer and venue are never double-booked.  Two
  * sessions overlap when each starts before the other ends (HH:MM text
@@ -1490,12 +1492,17 @@ static int session_add_tx(struct store *s, struct arena *a, const struct program
 		venue_name = text_field(a, fe, fname(a, prefix, "venue"), venue_text, VENUE_MAX, false,
 					"场地", "venue");
 	}
-	/* the trainer: a registered person, by row (the staff list) or ID number */
+	/* the trainer: one of the organiser's trainers from the list, or any
+	 * registered person by ID number (DOMAIN.md: the trainer pool is
+	 * shared, so another centre's trainer is engaged by number) */
 	if (is_set(trainer_id_text)) {
+		int64_t owner = 0;
+
 		if (!parse_int(trainer_id_text, 1, LONG_MAX, &n) ||
-		    (rc = lookup(s, SQL_PERSON_BY_ID, n, NULL, NULL, a, &trainer_name)) == 0)
-			field_error2(fe, fname(a, prefix, "trainer"), "所选培训者不存在。",
-				     "The trainer chosen does not exist.");
+		    (rc = lookup(s, SQL_TRAINER_BY_ID, n, NULL, &owner, a, &trainer_name)) == 0 ||
+		    (rc > 0 && owner != centre_id))
+			field_error2(fe, fname(a, prefix, "trainer"), "所选培训者不是主办中心的培训者。",
+				     "The trainer chosen is not one of the organiser's trainers.");
 		else if (rc < 0)
 			return PROGRAMME_ERROR;
 		else

@@ -346,6 +346,17 @@ static void test_sessions_trainers_and_removal(void **state)
 	assert_int_equal(programme_session_add(w->db.s, w->a, &ch, "s-1", &s, &fe, NULL, NULL),
 			 PROGRAMME_INVALID);
 	assert_true(has_field(&fe, "trainer_id_number"));
+	/* another centre's trainer is not on the list: engaged by ID number only */
+	s = (struct programme_session_in){ .day = "2027-01-07", .starts = "09:00", .ends = "10:00",
+					   .trainer_id = "5" };
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(programme_session_add(w->db.s, w->a, &ch, "s-1", &s, &fe, NULL, NULL),
+			 PROGRAMME_INVALID);
+	assert_true(has_field(&fe, "trainer"));
+	s.trainer_id = "1"; /* a teacher, not a trainer */
+	memset(&fe, 0, sizeof fe);
+	assert_int_equal(programme_session_add(w->db.s, w->a, &ch, "s-1", &s, &fe, NULL, NULL),
+			 PROGRAMME_INVALID);
 	/* a venue of another centre cannot be picked by id */
 	assert_int_equal(fixture_exec(w->db.s, "INSERT INTO venues (id, centre_id, name) VALUES (900, 2, '海珠礼堂')"), 0);
 	s = (struct programme_session_in){ .day = "2027-01-06", .starts = "09:00", .ends = "10:00",
