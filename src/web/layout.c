@@ -25,6 +25,7 @@ static const struct nav_item nav[] = {
 	{ "/activation", TX_ACTIVATION, PERM_REGISTRY_WRITE },
 	/* training and hours (issue 5) */
 	/* issue 5 anchor: programmes */
+	{ "/programmes", TX_PRG_PROGRAMMES, PERM_TRAINING_READ },
 	/* issue 5 anchor: enrolment */
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */

@@ -93,6 +93,22 @@ static const struct route routes[] = {
 	{ GET,  "/import/template/schools.xlsx",         page_import_template,   0,              PERM_REGISTRY_WRITE },
 	/* training and hours (issue 5) */
 	/* issue 5 anchor: programmes */
+	/* programmes (issue 5 §1): everyone in training reads the catalogue
+	 * (core/programme.c narrows it to what each may see); centre admins
+	 * and the system admin run programmes, each only her centre's */
+	{ GET,  "/programmes",                           page_programmes,        0,              PERM_TRAINING_READ },
+	{ GET,  "/programmes/new",                       page_programme_new,     0,              PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes",                           page_programme_create,  0,              PERM_PROGRAMMES_MANAGE },
+	{ GET,  "/programmes/{code}",                    page_programme,         0,              PERM_TRAINING_READ },
+	{ GET,  "/programmes/{code}/edit",               page_programme_edit,    0,              PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}",                    page_programme_update,  0,              PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/status",             page_programme_status,  0,              PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/sessions",           page_programme_session_add, 0,          PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/sessions/{id}/delete", page_programme_session_delete, 0,     PERM_PROGRAMMES_MANAGE },
+	{ GET,  "/api/v1/programmes",                    api_programmes,         ROUTE_API,      PERM_TRAINING_READ },
+	{ POST, "/api/v1/programmes",                    api_programme_create,   ROUTE_API,      PERM_PROGRAMMES_MANAGE },
+	{ GET,  "/api/v1/programmes/{code}",             api_programme,          ROUTE_API,      PERM_TRAINING_READ },
+	{ M_PATCH, "/api/v1/programmes/{code}",          api_programme_update,   ROUTE_API,      PERM_PROGRAMMES_MANAGE },
 	/* issue 5 anchor: enrolment */
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */

@@ -37,7 +37,7 @@ static bool starts(const char *pattern, const char *prefix)
 /* Only the system admin may reach the admin pages; importing, the import
  * templates and issuing activation codes are for those who change the
  * registry (issue 4); every signed-in role reaches the rest. */
-static bool role_may(const char *role, const char *pattern)
+static bool role_may(const char *role, int methods, const char *pattern)
 {
 	if (!strncmp(pattern, "/admin/", 7))
 		return !strcmp(role, "sysadmin");
@@ -47,6 +47,25 @@ static bool role_may(const char *role, const char *pattern)
 		       !strcmp(role, "centre_admin");
 	/* training and hours (issue 5) */
 	/* issue 5 anchor: programmes */
+	/* programmes (issue 5 §1): read by every role in training (not the
+	 * alliance or evaluators), written by centre admins and the system
+	 * admin; GET and POST share patterns, hence the methods */
+	{
+		static const char *const programme_routes[] = {
+			"/programmes", "/programmes/new", "/programmes/{code}", "/programmes/{code}/edit",
+			"/programmes/{code}/status", "/programmes/{code}/sessions",
+			"/programmes/{code}/sessions/{id}/delete", "/api/v1/programmes",
+			"/api/v1/programmes/{code}", NULL,
+		};
+		size_t len = strlen(pattern);
+		bool write = !(methods & M_GET) || (len > 4 && !strcmp(pattern + len - 4, "/new")) ||
+			     (len > 5 && !strcmp(pattern + len - 5, "/edit"));
+
+		for (size_t k = 0; programme_routes[k]; k++)
+			if (!strcmp(pattern, programme_routes[k]))
+				return write ? !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin")
+					     : strcmp(role, "alliance") && strcmp(role, "evaluator");
+	}
 	/* issue 5 anchor: enrolment */
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
@@ -103,6 +122,7 @@ static bool not_found_is_fine(const char *pattern)
 	/* training and hours (issue 5): add prefixes whose {x} is a record */
 	static const char *const records[] = {
 		/* issue 5 anchor: programmes */
+		"/programmes", "/api/v1/programmes",
 		/* issue 5 anchor: enrolment */
 		/* issue 5 anchor: attendance */
 		/* issue 5 anchor: ledger */
@@ -264,7 +284,7 @@ static void every_role_every_route(void **state)
 
 		for (size_t i = 0; i < n; i++) {
 			char path[256];
-			bool may = role_may(acc->role, rt[i].pattern) &&
+			bool may = role_may(acc->role, rt[i].methods, rt[i].pattern) &&
 				   registry_may(acc->role, rt[i].methods, rt[i].pattern);
 
 			if (is_public(rt[i].pattern))

@@ -31,6 +31,11 @@ struct json_t *api_history_json(struct request *req, const struct history_row *r
 
 /* training and hours (issue 5) */
 /* issue 5 anchor: programmes */
+/* programmes.c: /api/v1/programmes */
+void api_programmes(struct request *req);
+void api_programme(struct request *req);
+void api_programme_create(struct request *req);
+void api_programme_update(struct request *req);
 /* issue 5 anchor: enrolment */
 /* issue 5 anchor: attendance */
 /* issue 5 anchor: ledger */

@@ -73,6 +73,16 @@ void page_persons_export(struct request *req);
 void page_import_template(struct request *req);
 /* training and hours (issue 5) */
 /* issue 5 anchor: programmes */
+/* programmes.c: the catalogue, a programme, its form, status and sessions */
+void page_programmes(struct request *req);
+void page_programme(struct request *req);
+void page_programme_new(struct request *req);
+void page_programme_create(struct request *req);
+void page_programme_edit(struct request *req);
+void page_programme_update(struct request *req);
+void page_programme_status(struct request *req);
+void page_programme_session_add(struct request *req);
+void page_programme_session_delete(struct request *req);
 /* issue 5 anchor: enrolment */
 /* issue 5 anchor: attendance */
 /* issue 5 anchor: ledger */
