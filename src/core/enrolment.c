@@ -558,23 +558,23 @@ static int check_open(const struct enrol_programme *pg, const char *via, const c
 
 	if (centre) {
 		if (strcmp(pg->status, "published") && strcmp(pg->status, "closed")) {
-			err_set(err, ERR_INVALID, "programme '%s' is %s: it takes no enrolments",
+			err_field(err, ERR_INVALID, "status", "programme '%s' is %s: it takes no enrolments",
 				pg->code, pg->status);
 			return -1;
 		}
 		return 0;
 	}
 	if (strcmp(pg->status, "published")) {
-		err_set(err, ERR_INVALID, "programme '%s' is %s: it takes no enrolments", pg->code,
+		err_field(err, ERR_INVALID, "status", "programme '%s' is %s: it takes no enrolments", pg->code,
 			pg->status);
 		return -1;
 	}
 	if (strcmp(today, pg->enrol_open) < 0) {
-		err_set(err, ERR_INVALID, "enrolment in '%s' opens on %s", pg->code, pg->enrol_open);
+		err_field(err, ERR_INVALID, "window", "enrolment in '%s' opens on %s", pg->code, pg->enrol_open);
 		return -1;
 	}
 	if (strcmp(today, pg->enrol_close) > 0) {
-		err_set(err, ERR_INVALID, "enrolment in '%s' closed on %s", pg->code, pg->enrol_close);
+		err_field(err, ERR_INVALID, "window", "enrolment in '%s' closed on %s", pg->code, pg->enrol_close);
 		return -1;
 	}
 	return 0;
@@ -705,15 +705,16 @@ int enrolment_enrol(struct store *s, const struct principal *who, const struct a
 		return -1;
 	}
 	if (!may_act_on(who, pg, &f)) {
-		err_set(err, ERR_FORBIDDEN, who && who->role == ROLE_TEACHER ?
-			"a teacher enrols herself only" :
-			"this person is outside your scope for programme '%s'", pg->code);
+		err_field(err, ERR_FORBIDDEN, "person", who && who->role == ROLE_TEACHER ?
+			  "a teacher enrols herself only" :
+			  "this person is outside your scope for programme '%s'", pg->code);
 		return -1;
 	}
 	if (check_open(pg, via, today, err) < 0)
 		return -1;
 	if (strcmp(f.status, "serving")) {
-		err_set(err, ERR_INVALID, "only serving teachers enrol; this person is %s", f.status);
+		err_field(err, ERR_INVALID, "person_status", "only serving teachers enrol; this person is %s",
+			  f.status);
 		return -1;
 	}
 	rc = audience_admits(s, pg->id, f.id);
@@ -722,8 +723,8 @@ int enrolment_enrol(struct store *s, const struct principal *who, const struct a
 		return -1;
 	}
 	if (rc == 0) {
-		err_set(err, ERR_FORBIDDEN, "programme '%s' is not open to this person (its audience)",
-			pg->code);
+		err_field(err, ERR_FORBIDDEN, "audience",
+			  "programme '%s' is not open to this person (its audience)", pg->code);
 		return -1;
 	}
 
@@ -776,9 +777,9 @@ int enrolment_withdraw(struct store *s, const struct principal *who, const struc
 		return -1;
 	}
 	if (!may_act_on(who, pg, &f)) {
-		err_set(err, ERR_FORBIDDEN, who && who->role == ROLE_TEACHER ?
-			"a teacher withdraws herself only" :
-			"this person is outside your scope for programme '%s'", pg->code);
+		err_field(err, ERR_FORBIDDEN, "person", who && who->role == ROLE_TEACHER ?
+			  "a teacher withdraws herself only" :
+			  "this person is outside your scope for programme '%s'", pg->code);
 		return -1;
 	}
 	/* once a programme is over its list is its record (attendance, score) */
@@ -907,7 +908,7 @@ int enrolment_set_quotas(struct store *s, const struct principal *who, const str
 		return fail_db(s, err);
 	if (p.released) {
 		store_rollback(s);
-		err_field(err, ERR_INVALID, "places", "the quotas of '%s' are released already", pg->code);
+		err_field(err, ERR_INVALID, "released", "the quotas of '%s' are released already", pg->code);
 		return -1;
 	}
 	if (store_prepare(s, sql_quota_delete_all, &st) != 0 || stmt_bind_int(st, 1, pg->id) != 0 ||
@@ -1030,7 +1031,7 @@ int enrolment_release_quotas(struct store *s, const struct principal *who, const
 		return fail_db(s, err);
 	if (store_changes(s) == 0) {
 		store_rollback(s);
-		err_set(err, ERR_CONFLICT, "the quotas of '%s' are released already", pg->code);
+		err_field(err, ERR_CONFLICT, "released", "the quotas of '%s' are released already", pg->code);
 		return -1;
 	}
 	rc = fill_from_waiting(s, pg->id, now, ids, 1, promoted);

@@ -26,6 +26,7 @@ static const struct nav_item nav[] = {
 	/* training and hours (issue 5) */
 	/* issue 5 anchor: programmes */
 	/* issue 5 anchor: enrolment */
+	{ "/programmes/mine", TX_ENR_MINE, PERM_ENROL },
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
 	/* issue 5 anchor: credits */

@@ -32,6 +32,10 @@ struct json_t *api_history_json(struct request *req, const struct history_row *r
 /* training and hours (issue 5) */
 /* issue 5 anchor: programmes */
 /* issue 5 anchor: enrolment */
+/* enrolments.c: enrol, withdraw, the seated and waiting lists */
+void api_programme_enrolments(struct request *req);
+void api_programme_enrol(struct request *req);
+void api_programme_withdraw(struct request *req);
 /* issue 5 anchor: attendance */
 /* issue 5 anchor: ledger */
 /* issue 5 anchor: credits */
