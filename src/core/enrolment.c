@@ -9,6 +9,7 @@
  * never exceeds capacity, also when thousands try at the same second). */
 #include "core/enrolment.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "core/audit.h"
 #include "core/authz.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/idcard.h"
 #include "store/store.h"
 
@@ -540,6 +542,25 @@ fail:
  * Enrol and withdraw
  * --------------------------------------------------------------------- */
 
+/* Enrolment's writers in this process queue here before they take the
+ * database's write lock.  SQLite lets a writer that finds the lock taken
+ * nap and retry (store/sqlite.c on_busy(): 1 to 20 ms), which in a rush
+ * leaves the lock idle between writers; waiting on a mutex, the next one
+ * starts the moment the last commits (bench/rush.sh, docs/performance.md).
+ * The lock itself, and so the capacity, stays the database's: this only
+ * orders the queue.  Never held across anything but one transaction. */
+static pthread_mutex_t writers = PTHREAD_MUTEX_INITIALIZER;
+
+static void writers_enter(void)
+{
+	pthread_mutex_lock(&writers);
+}
+
+static void writers_leave(void)
+{
+	pthread_mutex_unlock(&writers);
+}
+
 static int fail_db(struct store *s, struct err *err)
 {
 	err_set(err, ERR_INTERNAL, "enrolment could not be written: %s", store_errmsg(s));
@@ -623,6 +644,26 @@ static int audit(struct store *s, const struct actor *by, const char *action,
 	return audit_record(s, by ? by : &system, action, object, detail);
 }
 
+static const char sql_last_arrival[] =
+	"SELECT at FROM enrolments WHERE id = (SELECT max(id) FROM enrolments WHERE programme_id = ?)";
+
+/* The later of now and the last arrival in the programme, into out. */
+static int arrival_time(struct store *s, int64_t programme_id, const char *now,
+			char out[ISO_TIME_LEN + 8])
+{
+	struct stmt *st;
+	int rc;
+
+	copy(out, ISO_TIME_LEN + 8, now);
+	if (store_prepare(s, sql_last_arrival, &st) != 0 || stmt_bind_int(st, 1, programme_id) != 0)
+		return STORE_ERROR;
+	rc = stmt_step(st);
+	if (rc == STORE_ROW && strcmp(stmt_text(st, 0), now) > 0)
+		copy(out, ISO_TIME_LEN + 8, stmt_text(st, 0));
+	stmt_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* Inside the caller's transaction: the seat decision.  0 done, 1 enrolled
  * already (err says so), or a negative store error. */
 static int enrol_locked(struct store *s, const struct enrol_programme *pg,
@@ -630,7 +671,7 @@ static int enrol_locked(struct store *s, const struct enrol_programme *pg,
 			const char *by, struct enrol_result *res, struct err *err)
 {
 	struct pool p;
-	char status[16];
+	char status[16], at[ISO_TIME_LEN + 8];
 	int64_t existing, quota_school = 0;
 	int free_in_quota = 0, rc;
 	bool seated = false;
@@ -643,6 +684,11 @@ static int enrol_locked(struct store *s, const struct enrol_programme *pg,
 	}
 	if ((rc = pool_read(s, pg->id, &p)) != 0)
 		return rc;
+	/* 'at' is when the row took its place in line: never before the row
+	 * ahead of it, though its request may have been read first */
+	if ((rc = arrival_time(s, pg->id, now, at)) != 0)
+		return rc;
+	now = at;
 	/* a school's nomination takes a place of its own quota first */
 	if (!strcmp(via, "school")) {
 		if ((rc = quota_free(s, &p, pg->id, f->school_id, &free_in_quota)) != 0)
@@ -685,13 +731,16 @@ conflict:
 	return 1;
 }
 
+static int enrol_tx(struct store *s, const struct actor *by, const struct enrol_programme *pg,
+		    const struct person_facts *f, const char *via, const char *now,
+		    struct enrol_result *res, struct err *err);
+
 int enrolment_enrol(struct store *s, const struct principal *who, const struct actor *by,
 		    const struct enrol_programme *pg, int64_t person_id, const char *today,
 		    const char *now, struct enrol_result *res, struct err *err)
 {
 	struct person_facts f;
 	const char *via = via_of(who);
-	char detail[64];
 	int rc;
 
 	memset(res, 0, sizeof *res);
@@ -728,13 +777,27 @@ int enrolment_enrol(struct store *s, const struct principal *who, const struct a
 		return -1;
 	}
 
+	writers_enter();
+	rc = enrol_tx(s, by, pg, &f, via, now, res, err);
+	writers_leave();
+	return rc;
+}
+
+/* The write transaction of enrolment_enrol(). */
+static int enrol_tx(struct store *s, const struct actor *by, const struct enrol_programme *pg,
+		    const struct person_facts *f, const char *via, const char *now,
+		    struct enrol_result *res, struct err *err)
+{
+	char detail[64];
+	int rc;
+
 	/* DOMAIN.md: enrolment never exceeds capacity.  The write lock from
 	 * here to the commit makes the count and the seat one step. */
 	if (store_begin(s, STORE_WRITE) != 0) {
 		err_set(err, ERR_INTERNAL, "cannot start a transaction: %s", store_errmsg(s));
 		return -1;
 	}
-	rc = enrol_locked(s, pg, &f, via, now, actor_name(by), res, err);
+	rc = enrol_locked(s, pg, f, via, now, actor_name(by), res, err);
 	if (rc == 1) {
 		store_rollback(s);
 		return -1;
@@ -742,7 +805,7 @@ int enrolment_enrol(struct store *s, const struct principal *who, const struct a
 	if (rc != 0)
 		return fail_db(s, err);
 	snprintf(detail, sizeof detail, "%s %d via %s", res->status, res->position, via);
-	if (audit(s, by, "enrolment.enrol", pg, f.id_number, detail) < 0)
+	if (audit(s, by, "enrolment.enrol", pg, f->id_number, detail) < 0)
 		return fail_db(s, err);
 	if (store_commit(s) != 0)
 		return fail_db(s, err);
@@ -756,7 +819,7 @@ static const char sql_person_of_enrolment[] =
 	"SELECT p.id, p.id_number, p.name FROM enrolments e JOIN persons p ON p.id = e.person_id"
 	" WHERE e.id = ?";
 
-int enrolment_withdraw(struct store *s, const struct principal *who, const struct actor *by,
+static int withdraw_tx(struct store *s, const struct principal *who, const struct actor *by,
 		       const struct enrol_programme *pg, int64_t person_id, const char *now,
 		       struct withdraw_result *res, struct err *err)
 {
@@ -827,6 +890,18 @@ int enrolment_withdraw(struct store *s, const struct principal *who, const struc
 	return 0;
 }
 
+int enrolment_withdraw(struct store *s, const struct principal *who, const struct actor *by,
+		       const struct enrol_programme *pg, int64_t person_id, const char *now,
+		       struct withdraw_result *res, struct err *err)
+{
+	int rc;
+
+	writers_enter();
+	rc = withdraw_tx(s, who, by, pg, person_id, now, res, err);
+	writers_leave();
+	return rc;
+}
+
 /* ------------------------------------------------------------------------
  * Quotas
  * --------------------------------------------------------------------- */
@@ -881,7 +956,7 @@ static const char sql_quota_used[] =
 	"SELECT count(*) FROM enrolments WHERE programme_id = ? AND status = 'seated'"
 	" AND quota_school_id = ?";
 
-int enrolment_set_quotas(struct store *s, const struct principal *who, const struct actor *by,
+static int set_quotas_tx(struct store *s, const struct principal *who, const struct actor *by,
 			 const struct enrol_programme *pg, const struct quota_set *q, int n,
 			 const char *now, struct err *err)
 {
@@ -1000,10 +1075,22 @@ fail:
 	return fail_db(s, err);
 }
 
+int enrolment_set_quotas(struct store *s, const struct principal *who, const struct actor *by,
+			 const struct enrol_programme *pg, const struct quota_set *q, int n,
+			 const char *now, struct err *err)
+{
+	int rc;
+
+	writers_enter();
+	rc = set_quotas_tx(s, who, by, pg, q, n, now, err);
+	writers_leave();
+	return rc;
+}
+
 static const char sql_release[] =
 	"UPDATE programmes SET quota_released = 1 WHERE id = ? AND quota_released = 0";
 
-int enrolment_release_quotas(struct store *s, const struct principal *who, const struct actor *by,
+static int release_quotas_tx(struct store *s, const struct principal *who, const struct actor *by,
 			     const struct enrol_programme *pg, const char *now, int *promoted,
 			     struct err *err)
 {
@@ -1043,6 +1130,18 @@ int enrolment_release_quotas(struct store *s, const struct principal *who, const
 	if (store_commit(s) != 0)
 		return fail_db(s, err);
 	return 0;
+}
+
+int enrolment_release_quotas(struct store *s, const struct principal *who, const struct actor *by,
+			     const struct enrol_programme *pg, const char *now, int *promoted,
+			     struct err *err)
+{
+	int rc;
+
+	writers_enter();
+	rc = release_quotas_tx(s, who, by, pg, now, promoted, err);
+	writers_leave();
+	return rc;
 }
 
 /* ------------------------------------------------------------------------
