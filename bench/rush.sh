@@ -92,6 +92,8 @@ trap 'exit 143' TERM
 trap 'exit 129' HUP
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+busy=$(awk -v n="$(nproc)" '{ print ($1 > n / 4 ? 1 : 0) }' /proc/loadavg 2>/dev/null || echo 0)
+[ "$busy" = 0 ] || say "warning: load average $load_before before the run: other work will skew the figures"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tdc-bench-rush.XXXXXX")
 
 # --- the client ------------------------------------------------------------------
@@ -230,7 +232,11 @@ section=$tmp/section
 	echo "Measured $when by \`bench/rush.sh\`, tdc at $rev."
 	echo
 	echo "- **Machine:** $cores cores (nproc), $cpu_model; the client and the server share them over loopback;"
-	echo "  load average before the run: $load_before."
+	if [ "$busy" = 0 ]; then
+		echo "  load average before the run: $load_before."
+	else
+		echo "  load average before the run: $load_before, so other work shared the cores: the figures are low and vary."
+	fi
 	echo "- **Data:** \`tdc init --demo --seed $SEED\` (${data_line:-the default city}); $TEACHERS of its serving teachers"
 	echo "  each with an account and an API token; one published programme of **$SEATS seats**, open today, no audience."
 	echo "- **Load:** every teacher sends one \`POST /api/v1/programmes/{code}/enrolments\` (body \`{}\`) at once,"
@@ -247,6 +253,8 @@ section=$tmp/section
 	echo "**Median: $(awk -v v="$rps" 'BEGIN { printf "%.0f", v }') requests/s, p50 $p50 ms, p99 $p99 ms.**" \
 		"Every enrolment takes the write lock (\`BEGIN IMMEDIATE\`) for a few statements, so the"
 	echo "rush is served one writer at a time: the capacity holds and the waiting list keeps the arrival order."
+	echo "With $CONNS requests always waiting, a request's latency is mostly its wait in that queue"
+	echo "(about $CONNS / the requests per second), not its own work (the server CPU per request)."
 	echo "$END_MARK"
 } >"$section"
 
