@@ -329,6 +329,19 @@ static void forms_and_pages(void **state)
 	http_get(t, "/", &r);
 	expect_status(r, 200);
 	expect_contains(r, "您已从候补转为正式学员：课堂观察专题研修");
+	/* and she withdraws from 我的培训 */
+	client_refresh_csrf(t, "/programmes/mine");
+	{
+		char ref[32];
+
+		snprintf(ref, sizeof ref, "p%lld", teacher_id);
+		form = form_encode("csrf", t->csrf, "id_number", ref, "back", "mine", (char *)NULL);
+	}
+	http_post_form(t, "/programmes/e-page/withdraw", form, &r);
+	expect_redirect(r, "/programmes/mine?done=withdrawn");
+	free(form);
+	http_get(t, "/programmes/mine", &r);
+	expect_lacks(r, "课堂观察专题研修");
 
 	/* quotas: the organiser keeps places for the school, then releases */
 	open_programme("e-quota", 4);
