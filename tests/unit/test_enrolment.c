@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "core/enrolment.h"
 #include "fixture.h"
@@ -492,6 +493,72 @@ static void demo_enrols_into_published_programmes(void **state)
 	fixture_db_close(&d);
 }
 
+/* ---- eight connections at once ---- */
+
+struct racer {
+	const struct enrol_programme *pg;
+	int first;             /* persons first .. first + 4 */
+	int seated, waiting, failed;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct store *s;
+	struct err err = { 0 };
+
+	if (store_open(&s, db.path, 0, &err) != 0) {
+		r->failed = 5;
+		return NULL;
+	}
+	for (int k = 0; k < 5; k++) {
+		struct enrol_result res;
+
+		if (enrolment_enrol(s, NULL, &by, r->pg, r->first + k, TODAY, NOW, &res, &err) != 0)
+			r->failed++;
+		else if (!strcmp(res.status, "seated"))
+			r->seated++;
+		else
+			r->waiting++;
+	}
+	store_close(s);
+	return NULL;
+}
+
+static void capacity_holds_across_connections(void **state)
+{
+	struct arena *a = arena_new();
+	struct enrol_programme pg;
+	struct racer racers[8];
+	pthread_t th[8];
+	struct enrolment_row *rows;
+	int seated = 0, waiting = 0, n;
+
+	(void)state;
+	open_programme("race", 7, &pg, a);
+	for (int i = 0; i < 8; i++) {
+		racers[i] = (struct racer){ .pg = &pg, .first = 1 + 5 * i };
+		assert_int_equal(pthread_create(&th[i], NULL, race, &racers[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(racers[i].failed, 0);
+		seated += racers[i].seated;
+		waiting += racers[i].waiting;
+	}
+	assert_int_equal(seated, 7);
+	assert_int_equal(waiting, 33);
+	/* both lists in arrival order, positions without gaps */
+	assert_int_equal(enrolment_list(db.s, a, pg.id, &rows, &n), 0);
+	assert_int_equal(n, 40);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(rows[i].position, i < 7 ? i + 1 : i - 6);
+		if (i > 0 && !strcmp(rows[i].status, rows[i - 1].status))
+			assert_true(rows[i].id > rows[i - 1].id);
+	}
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +569,7 @@ int main(void)
 		cmocka_unit_test(who_may_enrol_whom),
 		cmocka_unit_test(my_enrolments),
 		cmocka_unit_test(demo_enrols_into_published_programmes),
+		cmocka_unit_test(capacity_holds_across_connections),
 	};
 
 	return cmocka_run_group_tests_name("enrolment", tests, setup, teardown);
