@@ -27,6 +27,7 @@ static const struct nav_item nav[] = {
 	/* issue 5 anchor: programmes */
 	{ "/programmes", TX_PRG_PROGRAMMES, PERM_TRAINING_READ },
 	/* issue 5 anchor: enrolment */
+	{ "/programmes/mine", TX_ENR_MINE, PERM_ENROL },
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
 	/* issue 5 anchor: credits */

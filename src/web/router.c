@@ -110,6 +110,16 @@ static const struct route routes[] = {
 	{ GET,  "/api/v1/programmes/{code}",             api_programme,          ROUTE_API,      PERM_TRAINING_READ },
 	{ M_PATCH, "/api/v1/programmes/{code}",          api_programme_update,   ROUTE_API,      PERM_PROGRAMMES_MANAGE },
 	/* issue 5 anchor: enrolment */
+	{ GET,  "/programmes/mine",                      page_my_enrolments,     0,              PERM_ENROL },
+	{ GET,  "/programmes/{code}/enrolments",         page_programme_enrolments, 0,           PERM_TRAINING_READ },
+	{ POST, "/programmes/{code}/enrol",              page_programme_enrol,   0,              PERM_ENROL },
+	{ POST, "/programmes/{code}/withdraw",           page_programme_withdraw, 0,             PERM_ENROL },
+	{ POST, "/programmes/{code}/quotas",             page_programme_quotas,  0,              PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/quotas/release",     page_programme_release, 0,              PERM_PROGRAMMES_MANAGE },
+	{ GET,  "/api/v1/programmes/{code}/enrolments",  api_programme_enrolments, ROUTE_API,    PERM_TRAINING_READ },
+	/* the list's path, so the reader's permission; the handler asks PERM_ENROL */
+	{ POST, "/api/v1/programmes/{code}/enrolments",  api_programme_enrol,    ROUTE_API,      PERM_TRAINING_READ },
+	{ M_DELETE, "/api/v1/programmes/{code}/enrolments/{id_number}", api_programme_withdraw, ROUTE_API, PERM_ENROL },
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
 	/* issue 5 anchor: credits */

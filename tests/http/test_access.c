@@ -67,6 +67,21 @@ static bool role_may(const char *role, int methods, const char *pattern)
 					     : strcmp(role, "alliance") && strcmp(role, "evaluator");
 	}
 	/* issue 5 anchor: enrolment */
+	/* enrolment: the organiser sets quotas; teachers and admins enrol and
+	 * withdraw; whoever reads programmes sees the lists (the rows she may) */
+	if ((starts(pattern, "/programmes") || starts(pattern, "/api/v1/programmes")) &&
+	    (strstr(pattern, "/enrol") || strstr(pattern, "/withdraw") || strstr(pattern, "/quotas") ||
+	     !strcmp(pattern, "/programmes/mine"))) {
+		bool quotas = strstr(pattern, "/quotas") != NULL;
+		bool list = strlen(pattern) > 11 && !strcmp(pattern + strlen(pattern) - 11, "/enrolments");
+
+		if (quotas)
+			return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+		if (list)
+			return strcmp(role, "alliance") && strcmp(role, "evaluator");
+		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin") ||
+		       !strcmp(role, "school_admin") || !strcmp(role, "teacher");
+	}
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
 	/* issue 5 anchor: credits */
@@ -124,6 +139,7 @@ static bool not_found_is_fine(const char *pattern)
 		/* issue 5 anchor: programmes */
 		"/programmes", "/api/v1/programmes",
 		/* issue 5 anchor: enrolment */
+		"/programmes", "/api/v1/programmes",
 		/* issue 5 anchor: attendance */
 		/* issue 5 anchor: ledger */
 		/* issue 5 anchor: credits */

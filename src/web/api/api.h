@@ -37,6 +37,10 @@ void api_programme(struct request *req);
 void api_programme_create(struct request *req);
 void api_programme_update(struct request *req);
 /* issue 5 anchor: enrolment */
+/* enrolments.c: enrol, withdraw, the seated and waiting lists */
+void api_programme_enrolments(struct request *req);
+void api_programme_enrol(struct request *req);
+void api_programme_withdraw(struct request *req);
 /* issue 5 anchor: attendance */
 /* issue 5 anchor: ledger */
 /* issue 5 anchor: credits */

@@ -117,6 +117,7 @@ static void home_teacher(struct request *req)
 		}
 		html(req, "</dl></section>\n");
 	}
+	enrolment_home_section(req); /* issue 5: her enrolments, and a seat won from the waiting list */
 	html(req, "</div>\n");
 }
 

@@ -84,6 +84,18 @@ void page_programme_status(struct request *req);
 void page_programme_session_add(struct request *req);
 void page_programme_session_delete(struct request *req);
 /* issue 5 anchor: enrolment */
+/* enrolments.c: enrol and withdraw forms, a programme's lists and quotas,
+ * a teacher's own enrolments, and her home page's panel */
+void page_my_enrolments(struct request *req);
+void page_programme_enrolments(struct request *req);
+void page_programme_enrol(struct request *req);
+void page_programme_withdraw(struct request *req);
+void page_programme_quotas(struct request *req);
+void page_programme_release(struct request *req);
+void enrolment_home_section(struct request *req);
+/* The notice after an enrolment form's redirect (?enrolment=seated...),
+ * for the programme page to print under its heading. */
+void enrolment_notice(struct request *req);
 /* issue 5 anchor: attendance */
 /* issue 5 anchor: ledger */
 /* issue 5 anchor: credits */
