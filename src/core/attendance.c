@@ -39,7 +39,8 @@
 static const char sql_programme_by_code[] = PROGRAMME_COLUMNS " WHERE p.code = ?";
 static const char sql_programme_by_id[] = PROGRAMME_COLUMNS " WHERE p.id = ?";
 
-#define SESSION_COLUMNS "SELECT id, programme_id, day, starts, ends, topic FROM programme_sessions"
+#define SESSION_COLUMNS \
+	"SELECT id, programme_id, day, starts, ends, topic, trainer_id FROM programme_sessions"
 
 static const char sql_session[] = SESSION_COLUMNS " WHERE id = ?";
 static const char sql_sessions[] =
@@ -74,6 +75,7 @@ static void read_session(struct arena *a, struct stmt *st, struct att_session *s
 	s->starts = dup_text(a, st, 3);
 	s->ends = dup_text(a, st, 4);
 	s->topic = stmt_is_null(st, 5) ? "" : arena_strdup(a, stmt_text(st, 5));
+	s->trainer_id = stmt_is_null(st, 6) ? 0 : stmt_int(st, 6);
 }
 
 static int db_fail(struct store *s, struct stmt *st, struct err *err, const char *what)
@@ -682,11 +684,11 @@ int attendance_checkin(struct store *s, struct arena *a, const unsigned char *ke
 	if (rc != 0)
 		return -1;
 	if (!attendance_token_valid(key, keylen, session_id, token, now)) {
-		err_set(err, ERR_FORBIDDEN, "the code has expired: scan the code on the screen again");
+		err_field(err, ERR_FORBIDDEN, "token", "the code has expired: scan the code on the screen again");
 		return -1;
 	}
 	if (!strcmp(p.status, "draft") || !strcmp(p.status, "cancelled")) {
-		err_set(err, ERR_CONFLICT, "the programme is not running");
+		err_field(err, ERR_CONFLICT, "status", "the programme is not running");
 		return -1;
 	}
 	/* the timetable is written in the centre's local time, and so is the
@@ -700,7 +702,7 @@ int attendance_checkin(struct store *s, struct arena *a, const unsigned char *ke
 		return -1;
 	}
 	if (strcmp(day, session.day)) {
-		err_set(err, ERR_CONFLICT, "this session is on %s, not today", session.day);
+		err_field(err, ERR_CONFLICT, "day", "this session is on %s, not today", session.day);
 		return -1;
 	}
 
@@ -709,7 +711,7 @@ int attendance_checkin(struct store *s, struct arena *a, const unsigned char *ke
 	if (attendance_is_seated(s, p.id, person_id, &seated, err) < 0)
 		goto fail;
 	if (!seated) {
-		err_set(err, ERR_CONFLICT, "you are not seated in this programme");
+		err_field(err, ERR_CONFLICT, "seated", "you are not seated in this programme");
 		goto fail;
 	}
 	if (store_prepare(s, sql_row, &st) < 0 || stmt_bind_int(st, 1, session_id) < 0 ||

@@ -51,6 +51,7 @@ struct att_session {
 	int64_t id, programme_id;
 	const char *day, *starts, *ends; /* 'YYYY-MM-DD', 'HH:MM' */
 	const char *topic;               /* may be "" */
+	int64_t trainer_id;              /* the trainer's person, 0 when none */
 };
 
 /* 0, STORE_ENOTFOUND when there is no such programme, or -1 with err. */
@@ -150,9 +151,10 @@ struct att_checkin {
 
 /* One scan of the session's code by person_id at now (the server's local
  * time decides the day and the clock, as the timetable is written in it).
- * Errors: ERR_NOT_FOUND no such session; ERR_FORBIDDEN the token is not
- * the current or the previous one; ERR_CONFLICT the person is not seated,
- * the programme is not running, or the session is not today. */
+ * Errors, with err->field naming the rule: ERR_NOT_FOUND no such session;
+ * ERR_FORBIDDEN "token": not the current or the previous one;
+ * ERR_CONFLICT "seated": the person is not seated, "status": the programme
+ * is a draft or cancelled, "day": the session is not today. */
 int attendance_checkin(struct store *s, struct arena *a, const unsigned char *key, size_t keylen,
 		       int64_t session_id, const char *token, int64_t person_id, time_t now,
 		       const struct actor *by, struct att_checkin *out, struct err *err);

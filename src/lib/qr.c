@@ -21,7 +21,7 @@ static void put_escaped(struct buf *out, const char *s)
 	}
 }
 
-int qr_svg(const char *text, const char *title, struct buf *out, struct err *err)
+int qr_svg(const char *text, const char *title, int px, struct buf *out, struct err *err)
 {
 	QRcode *code;
 	int size, width;
@@ -39,8 +39,10 @@ int qr_svg(const char *text, const char *title, struct buf *out, struct err *err
 	}
 	size = code->width;
 	width = size + 2 * QUIET_ZONE;
-	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\""
-		   " class=\"qr\" role=\"img\" shape-rendering=\"crispEdges\">", width, width);
+	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\"", width, width);
+	if (px > 0)
+		buf_printf(out, " width=\"%d\" height=\"%d\"", px, px);
+	buf_puts(out, " class=\"qr\" role=\"img\" shape-rendering=\"crispEdges\">");
 	if (title) {
 		buf_puts(out, "<title>");
 		put_escaped(out, title);

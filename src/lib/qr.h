@@ -8,13 +8,15 @@
  *   modules with the four-module quiet zone the standard asks for, scaled
  *   by the viewBox, so the browser draws it at any size without blur.
  *   title, when not NULL, becomes the <title> (the accessible name); it is
- *   escaped.  Returns 0, or -1 with err when the text cannot be encoded. */
+ *   escaped.  px > 0 sets the drawn width and height in CSS pixels (a
+ *   projector's page); 0 leaves the size to the page.  Returns 0, or -1
+ *   with err when the text cannot be encoded. */
 #ifndef TDC_QR_H
 #define TDC_QR_H
 
 #include "lib/buf.h"
 #include "lib/err.h"
 
-int qr_svg(const char *text, const char *title, struct buf *out, struct err *err);
+int qr_svg(const char *text, const char *title, int px, struct buf *out, struct err *err);
 
 #endif

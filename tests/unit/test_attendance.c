@@ -174,14 +174,14 @@ static void qr_is_svg(void **state)
 
 	(void)state;
 	buf_init(&b);
-	assert_int_equal(qr_svg("https://tdc.example/checkin/1?t=0123456789ab", "a <title>", &b, &err), 0);
+	assert_int_equal(qr_svg("https://tdc.example/checkin/1?t=0123456789ab", "a <title>", 0, &b, &err), 0);
 	assert_non_null(strstr(buf_cstr(&b), "<svg xmlns=\"http://www.w3.org/2000/svg\""));
 	assert_non_null(strstr(buf_cstr(&b), "<title>a &lt;title&gt;</title>"));
 	assert_non_null(strstr(buf_cstr(&b), "<path fill=\"#000\" d=\"M4 4h7"));  /* the finder pattern */
 	assert_non_null(strstr(buf_cstr(&b), "</svg>"));
 	buf_free(&b);
 	buf_init(&b);
-	assert_int_equal(qr_svg("", NULL, &b, &err), -1);
+	assert_int_equal(qr_svg("", NULL, 0, &b, &err), -1);
 	buf_free(&b);
 }
 

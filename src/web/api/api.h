@@ -33,6 +33,9 @@ struct json_t *api_history_json(struct request *req, const struct history_row *r
 /* issue 5 anchor: programmes */
 /* issue 5 anchor: enrolment */
 /* issue 5 anchor: attendance */
+/* attendance.c */
+void api_programme_attendance(struct request *req);
+void api_programme_completion(struct request *req);
 /* issue 5 anchor: ledger */
 /* issue 5 anchor: credits */
 
