@@ -53,7 +53,7 @@ static bool role_may(const char *role, const char *pattern)
 	 * and the system admin; the QR page (also the trainer's) and the
 	 * check-in are checked per session, so every role reaches them */
 	if ((starts(pattern, "/programmes") || starts(pattern, "/api/v1/programmes")) &&
-	    (strstr(pattern, "/attendance") || strstr(pattern, "/scores") || strstr(pattern, "/complete")))
+	    (strstr(pattern, "/attendance") || strstr(pattern, "/scores") || strstr(pattern, "/complet")))
 		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
 	/* issue 5 anchor: ledger */
 	/* issue 5 anchor: credits */
