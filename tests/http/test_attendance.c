@@ -412,6 +412,20 @@ static void checkin_with_the_code(void **state)
 	/* without the CSRF token: refused */
 	http_post_form(t, "/checkin/9201", form, &r);
 	expect_status(r, 403);
+	/* a seated teacher of another programme: told so before any tap */
+	assert_int_equal(db_exec("UPDATE enrolments SET status = 'withdrawn' WHERE programme_id = 9002"), 0);
+	snprintf(form, sizeof form, "/checkin/9201?t=%s", token);
+	http_get(t, form, &r);
+	if (r.status != 409 && r.status != 403) /* 403: the window moved on meanwhile */
+		fail_msg("a withdrawn teacher's scan: %ld", r.status);
+	assert_int_equal(db_exec("UPDATE enrolments SET status = 'seated' WHERE programme_id = 9002"), 0);
+
+	/* the session's trainer may show the code, like the organiser */
+	assert_int_equal(db_exec("UPDATE programme_sessions SET trainer_id = %lld WHERE id = 9201", TEACHER), 0);
+	http_get(t, "/programmes/ATT-Q/sessions/9201/qr", &r);
+	expect_status(r, 200);
+	expect_contains(r, "/checkin/9201?t=");
+	expect_lacks(r, "/sessions/9201/attendance\""); /* but not the sheet's link */
 
 	response_free(&r);
 	free(token);

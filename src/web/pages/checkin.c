@@ -106,7 +106,7 @@ void page_checkin(struct request *req)
 	struct att_row *rows;
 	struct err err = { 0 };
 	const char *token = req_query(req, "t");
-	bool departure = false;
+	bool departure = false, seated = false;
 	int n;
 
 	if (load(req, &s, &p) < 0)
@@ -119,14 +119,20 @@ void page_checkin(struct request *req)
 		refuse(req, &p, &s, 403, TX_ATT_E_TOKEN);
 		return;
 	}
-	/* sign in or sign out: what the next scan will record */
+	/* seated, and whether the next scan signs in or out: the sheet holds both */
 	if (attendance_sheet(req->store, req->arena, &s, &rows, &n, &err) != 0) {
 		req_error(req, 500);
 		return;
 	}
 	for (int i = 0; i < n; i++)
-		if (rows[i].person_id == req->who.person_id)
+		if (rows[i].person_id == req->who.person_id) {
+			seated = true;
 			departure = rows[i].arrived != NULL;
+		}
+	if (!seated) {
+		refuse(req, &p, &s, 409, TX_ATT_E_NOT_SEATED);
+		return;
+	}
 	frame_start(req, &p, &s);
 	html(req, "<p>");
 	html_text(req, T(req, TX_ATT_CHECKIN_INTRO));
