@@ -659,6 +659,9 @@ bool attendance_present_by_clock(const char *starts, const char *ends, const cha
 static const char sql_row[] =
 	"SELECT present, arrived, departed, source FROM attendance WHERE session_id = ? AND person_id = ?";
 
+static const char sql_scan_times[] =
+	"UPDATE attendance SET arrived = ?, departed = ? WHERE session_id = ? AND person_id = ?";
+
 static const char sql_scan[] =
 	"INSERT INTO attendance (session_id, person_id, present, arrived, departed, source, marked_at,"
 	" marked_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -754,7 +757,15 @@ int attendance_checkin(struct store *s, struct arena *a, const unsigned char *ke
 	out->present = present;
 
 	clock_now_iso(iso);
-	if (store_prepare(s, sql_scan, &st) < 0 || stmt_bind_int(st, 1, session_id) < 0 ||
+	if (out->manual) {
+		/* the times only: who decided, and when, stay the organiser's */
+		if (store_prepare(s, sql_scan_times, &st) < 0 || stmt_bind_text(st, 1, out->arrived) < 0 ||
+		    stmt_bind_text(st, 2, out->departed) < 0 || stmt_bind_int(st, 3, session_id) < 0 ||
+		    stmt_bind_int(st, 4, person_id) < 0 || stmt_run(st) < 0) {
+			db_fail(s, st, err, "cannot record the check-in");
+			goto fail;
+		}
+	} else if (store_prepare(s, sql_scan, &st) < 0 || stmt_bind_int(st, 1, session_id) < 0 ||
 	    stmt_bind_int(st, 2, person_id) < 0 || stmt_bind_int(st, 3, present) < 0 ||
 	    stmt_bind_text(st, 4, out->arrived) < 0 || stmt_bind_text(st, 5, out->departed) < 0 ||
 	    stmt_bind_text(st, 6, source) < 0 || stmt_bind_text(st, 7, iso) < 0 ||

@@ -240,6 +240,17 @@ static void checkin_scans(void **state)
 	assert_int_equal(attendance_checkin(db(state), a, key, sizeof key, 1, tok, 1, at, &admin, &c, &err), -1);
 	assert_int_equal(err.code, ERR_CONFLICT);
 
+	/* the organiser's mark stands: a late scan records the time beside it */
+	assert_int_equal(fixture_exec(db(state), "INSERT INTO attendance (session_id, person_id, present, source,"
+					 " marked_at, marked_by) VALUES (1, 3, 1, 'sheet', '2026-11-20T01:00:00Z', 'centre')"), 0);
+	at = local_time(2026, 11, 20, 10, 30, 0);
+	attendance_token(key, sizeof key, 1, at, tok);
+	assert_int_equal(attendance_checkin(db(state), a, key, sizeof key, 1, tok, 3, at, &admin, &c, &err), 0);
+	assert_true(c.manual);
+	assert_true(c.present);
+	assert_int_equal(fixture_int(db(state), "SELECT count(*) FROM attendance WHERE person_id = 3 AND present = 1"
+					   " AND source = 'sheet' AND marked_by = 'centre' AND arrived = '10:30'"), 1);
+
 	/* clean up for the tests after */
 	assert_int_equal(fixture_exec(db(state), "DELETE FROM attendance"), 0);
 	arena_free(a);
