@@ -43,19 +43,19 @@ static int setup(void **state)
 	return db_exec(
 		"INSERT INTO programmes (id, code, title, centre_id, category, hours10, capacity, enrol_open,"
 		" enrol_close, status, attendance_min, tolerance_min, created_at, created_by) VALUES"
-		" (9001, 'ATT-T1', '课堂观察与诊断', %lld, 'thematic', 120, 30, '2026-01-01', '2026-01-05',"
+		" (990001, 'ATT-T1', '课堂观察与诊断', %lld, 'thematic', 120, 30, '2026-01-01', '2026-01-05',"
 		"  'published', 100, 15, '2026-01-01T00:00:00Z', 'centre'),"
-		" (9002, 'ATT-Q', '扫码签到演练', %lld, 'thematic', 30, 30, '2026-01-01', '2026-01-05',"
+		" (990002, 'ATT-Q', '扫码签到演练', %lld, 'thematic', 30, 30, '2026-01-01', '2026-01-05',"
 		"  'published', 100, 15, '2026-01-01T00:00:00Z', 'centre');"
 		"INSERT INTO programme_sessions (id, programme_id, day, starts, ends) VALUES"
-		" (9101, 9001, '2026-01-10', '09:00', '12:00'), (9102, 9001, '2026-01-11', '09:00', '12:00'),"
-		" (9201, 9002, %Q, '00:00', '23:59');"
+		" (990101, 990001, '2026-01-10', '09:00', '12:00'), (990102, 990001, '2026-01-11', '09:00', '12:00'),"
+		" (990201, 990002, %Q, '00:00', '23:59');"
 		"INSERT INTO enrolments (programme_id, person_id, status, via, at, by_actor) VALUES"
-		" (9001, %lld, 'seated', 'self', '2026-01-02T00:00:00Z', 't'),"
-		" (9001, %lld, 'seated', 'self', '2026-01-02T00:00:01Z', 't'),"
-		" (9001, %lld, 'seated', 'self', '2026-01-02T00:00:02Z', 't'),"
-		" (9001, %lld, 'waiting', 'self', '2026-01-02T00:00:03Z', 't'),"
-		" (9002, %lld, 'seated', 'self', '2026-01-02T00:00:00Z', 't');",
+		" (990001, %lld, 'seated', 'self', '2026-01-02T00:00:00Z', 't'),"
+		" (990001, %lld, 'seated', 'self', '2026-01-02T00:00:01Z', 't'),"
+		" (990001, %lld, 'seated', 'self', '2026-01-02T00:00:02Z', 't'),"
+		" (990001, %lld, 'waiting', 'self', '2026-01-02T00:00:03Z', 't'),"
+		" (990002, %lld, 'seated', 'self', '2026-01-02T00:00:00Z', 't');",
 		CENTRE_ID, CENTRE_ID, today, TEACHER, others[0], others[1], others[2], TEACHER);
 }
 
@@ -83,17 +83,17 @@ static void teacher_cannot_open_the_sheet(void **state)
 	struct response r = { 0 };
 
 	(void)state;
-	http_get(t, "/programmes/ATT-T1/sessions/9101/attendance", &r);
+	http_get(t, "/programmes/ATT-T1/sessions/990101/attendance", &r);
 	expect_status(r, 403);
 	http_get(t, "/programmes/ATT-T1/attendance", &r);
 	expect_status(r, 403);
 	/* the QR page: the organiser's and the trainer's, not a participant's */
-	http_get(t, "/programmes/ATT-Q/sessions/9201/qr", &r);
+	http_get(t, "/programmes/ATT-Q/sessions/990201/qr", &r);
 	expect_status(r, 403);
 	http_get(t, "/api/v1/programmes/ATT-T1/attendance", &r);
 	expect_status(r, 403);
 	/* another centre's admin: a manager, but not of this programme */
-	http_get(kg, "/programmes/ATT-T1/sessions/9101/attendance", &r);
+	http_get(kg, "/programmes/ATT-T1/sessions/990101/attendance", &r);
 	expect_status(r, 403);
 	post(kg, "/programmes/ATT-T1/complete", NULL, &r);
 	expect_status(r, 403);
@@ -101,11 +101,11 @@ static void teacher_cannot_open_the_sheet(void **state)
 	{
 		struct client *c = client_as("centre");
 
-		http_get(c, "/programmes/ATT-T1/sessions/9201/attendance", &r);
+		http_get(c, "/programmes/ATT-T1/sessions/990201/attendance", &r);
 		expect_status(r, 404);
 		client_free(c);
 	}
-	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE programme_id = 9001"), 0);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE programme_id = 990001"), 0);
 	response_free(&r);
 	client_free(t);
 	client_free(kg);
@@ -191,7 +191,7 @@ static void csv_with_a_bad_row_writes_nothing(void **state)
 	struct response r = { 0 };
 	char *a = id_of(TEACHER), *b = id_of(others[0]), *waiting = id_of(others[2]);
 	char csv[512];
-	const char *path = "/programmes/ATT-T1/sessions/9101/attendance/file";
+	const char *path = "/programmes/ATT-T1/sessions/990101/attendance/file";
 
 	(void)state;
 	/* line 3 is a person on the waiting list, line 4 a word we do not know */
@@ -201,16 +201,17 @@ static void csv_with_a_bad_row_writes_nothing(void **state)
 	expect_contains(r, "att.csv:3: 身份证号: 此人不是本项目的正式学员");
 	expect_contains(r, "att.csv:4: 出勤:");
 	expect_contains(r, "未写入任何考勤");
-	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 9101"), 0);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'attendance.import'"), 0);
+	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 990101"), 0);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'attendance.import'"
+				" AND object = 'session:990101'"), 0);
 
 	/* corrected: written, and the sheet says so */
 	snprintf(csv, sizeof csv, "身份证号,出勤\n%s,出席\n%s,缺席\n", a, b);
 	upload(c, path, "att.csv", csv, &r);
 	expect_status(r, 303);
-	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 9101 AND source = 'csv'"), 2);
-	assert_int_equal(db_int("SELECT present FROM attendance WHERE session_id = 9101 AND person_id = %lld", TEACHER), 1);
-	http_get(c, "/programmes/ATT-T1/sessions/9101/attendance?done=file&n=2", &r);
+	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 990101 AND source = 'csv'"), 2);
+	assert_int_equal(db_int("SELECT present FROM attendance WHERE session_id = 990101 AND person_id = %lld", TEACHER), 1);
+	http_get(c, "/programmes/ATT-T1/sessions/990101/attendance?done=file&n=2", &r);
 	expect_status(r, 200);
 	expect_contains(r, "已从文件导入考勤：2 人");
 	expect_contains(r, "文件导入");
@@ -232,7 +233,7 @@ static void manager_marks_all_and_completes_once(void **state)
 	const char *headers[] = { hdr, NULL };
 
 	(void)state;
-	http_get(c, "/programmes/ATT-T1/sessions/9101/attendance", &r);
+	http_get(c, "/programmes/ATT-T1/sessions/990101/attendance", &r);
 	expect_status(r, 200);
 	expect_contains(r, "全部出席");
 	expect_contains(r, "扫码签到");
@@ -242,12 +243,12 @@ static void manager_marks_all_and_completes_once(void **state)
 		expect_lacks(r, full);
 		free(full);
 	}
-	post(c, "/programmes/ATT-T1/sessions/9101/attendance", "all=present", &r);
+	post(c, "/programmes/ATT-T1/sessions/990101/attendance", "all=present", &r);
 	expect_status(r, 303);
-	post(c, "/programmes/ATT-T1/sessions/9102/attendance", "all=present", &r);
+	post(c, "/programmes/ATT-T1/sessions/990102/attendance", "all=present", &r);
 	expect_status(r, 303);
 	/* the waiting person is never marked */
-	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE present = 1 AND session_id IN (9101, 9102)"), 6);
+	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE present = 1 AND session_id IN (990101, 990102)"), 6);
 	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE person_id = %lld", others[2]), 0);
 
 	/* one row marked on its own: absent, then present again */
@@ -255,9 +256,9 @@ static void manager_marks_all_and_completes_once(void **state)
 		char form[64];
 
 		snprintf(form, sizeof form, "p_%lld=0", others[1]);
-		post(c, "/programmes/ATT-T1/sessions/9102/attendance", form, &r);
+		post(c, "/programmes/ATT-T1/sessions/990102/attendance", form, &r);
 		expect_status(r, 303);
-		assert_int_equal(db_int("SELECT present FROM attendance WHERE session_id = 9102 AND person_id = %lld",
+		assert_int_equal(db_int("SELECT present FROM attendance WHERE session_id = 990102 AND person_id = %lld",
 					others[1]), 0);
 	}
 	http_get(c, "/programmes/ATT-T1/attendance", &r);
@@ -270,13 +271,13 @@ static void manager_marks_all_and_completes_once(void **state)
 	loc = response_header(&r, "Location");
 	if (!loc || !strstr(loc, "issued=2&already=0&not_met=1"))
 		fail_msg("completion went to %s", loc ? loc : "(nowhere)");
-	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE programme_id = 9001"), 2);
-	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE record_id = 'P9001-%lld' AND hours10 = 120"
+	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE programme_id = 990001"), 2);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE record_id = 'P990001-%lld' AND hours10 = 120"
 				" AND day = '2026-01-11' AND source = 'programme'", TEACHER), 1);
-	assert_int_equal(db_int("SELECT status = 'completed' FROM programmes WHERE id = 9001"), 1);
+	assert_int_equal(db_int("SELECT status = 'completed' FROM programmes WHERE id = 990001"), 1);
 
 	/* the late correction, then completion again: only the newcomer */
-	post(c, "/programmes/ATT-T1/sessions/9102/attendance", "all=present", &r);
+	post(c, "/programmes/ATT-T1/sessions/990102/attendance", "all=present", &r);
 	expect_status(r, 303);
 	post(c, "/programmes/ATT-T1/complete", NULL, &r);
 	loc = response_header(&r, "Location");
@@ -300,8 +301,9 @@ static void manager_marks_all_and_completes_once(void **state)
 	assert_int_equal(json_integer_value(json_object_get(doc, "already")), 3);
 	assert_int_equal(json_integer_value(json_object_get(doc, "not_met")), 0);
 	json_decref(doc);
-	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE programme_id = 9001"), 3);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'programme.complete'"), 3);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE programme_id = 990001"), 3);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'programme.complete'"
+				" AND object = 'programme:ATT-T1'"), 3);
 	assert_int_equal(db_int("SELECT hours10 FROM hours_totals WHERE person_id = %lld AND year = 2026"
 				" AND category = 'thematic'", TEACHER) >= 120, 1);
 
@@ -318,11 +320,11 @@ static void manager_marks_all_and_completes_once(void **state)
 /* The token in the check-in address on the QR page, malloc'd. */
 static char *scrape_token(const char *html)
 {
-	const char *at = strstr(html, "/checkin/9201?t=");
+	const char *at = strstr(html, "/checkin/990201?t=");
 
 	if (!at)
 		return NULL;
-	at += strlen("/checkin/9201?t=");
+	at += strlen("/checkin/990201?t=");
 	return strndup(at, ATT_TOKEN_CHARS);
 }
 
@@ -335,14 +337,14 @@ static void checkin_with_the_code(void **state)
 	const char *ct;
 
 	(void)state;
-	http_get(c, "/programmes/ATT-Q/sessions/9201/qr", &r);
+	http_get(c, "/programmes/ATT-Q/sessions/990201/qr", &r);
 	expect_status(r, 200);
 	expect_contains(r, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
 	expect_contains(r, "data-countdown");
 	expect_contains(r, "http-equiv=\"refresh\"");
 	token = scrape_token(r.body);
 	assert_non_null(token);
-	http_get(c, "/programmes/ATT-Q/sessions/9201/qr.svg", &r);
+	http_get(c, "/programmes/ATT-Q/sessions/990201/qr.svg", &r);
 	expect_status(r, 200);
 	ct = response_header(&r, "Content-Type");
 	assert_non_null(ct);
@@ -359,16 +361,16 @@ static void checkin_with_the_code(void **state)
 		assert_int_equal(sscanf(secret_hex + 2 * i, "%2x", &v), 1);
 		key[i] = (unsigned char)v;
 	}
-	attendance_token(key, sizeof key, 9201, time(NULL), mine[0]);
-	attendance_token(key, sizeof key, 9201, time(NULL) - ATT_WINDOW_SECONDS, mine[1]);
+	attendance_token(key, sizeof key, 990201, time(NULL), mine[0]);
+	attendance_token(key, sizeof key, 990201, time(NULL) - ATT_WINDOW_SECONDS, mine[1]);
 	if (strcmp(token, mine[0]) && strcmp(token, mine[1]))
 		fail_msg("the page's token %s is neither %s nor %s", token, mine[0], mine[1]);
 
 	/* signed out, the scan leads to the sign-in page and back */
-	snprintf(form, sizeof form, "/checkin/9201?t=%s", token);
+	snprintf(form, sizeof form, "/checkin/990201?t=%s", token);
 	http_get(anon, form, &r);
 	expect_status(r, 303);
-	expect_location(r, "/login?next=%2Fcheckin%2F9201");
+	expect_location(r, "/login?next=%2Fcheckin%2F990201");
 
 	/* the confirm page, then the arrival */
 	http_get(t, form, &r);
@@ -376,56 +378,58 @@ static void checkin_with_the_code(void **state)
 	expect_contains(r, "确认签到");
 	expect_contains(r, "扫码签到演练");
 	snprintf(form, sizeof form, "t=%s", token);
-	post(t, "/checkin/9201", form, &r);
+	post(t, "/checkin/990201", form, &r);
 	expect_status(r, 200);
 	expect_contains(r, "已签到");
 	expect_contains(r, "请在结束时再次扫码签退");
-	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 9201 AND person_id = %lld"
+	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 990201 AND person_id = %lld"
 				" AND arrived IS NOT NULL AND departed IS NULL AND present = 0 AND source = 'qr'", TEACHER), 1);
 	/* the second scan is the departure */
-	post(t, "/checkin/9201", form, &r);
+	post(t, "/checkin/990201", form, &r);
 	expect_status(r, 200);
 	expect_contains(r, "已签退");
-	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 9201 AND departed IS NOT NULL"), 1);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'attendance.checkin'"), 2);
+	assert_int_equal(db_int("SELECT count(*) FROM attendance WHERE session_id = 990201 AND departed IS NOT NULL"), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'attendance.checkin'"
+				" AND object = 'session:990201'"), 2);
 
 	/* a code three windows old: refused, nothing written */
-	attendance_token(key, sizeof key, 9201, time(NULL) - 3 * ATT_WINDOW_SECONDS, stale);
+	attendance_token(key, sizeof key, 990201, time(NULL) - 3 * ATT_WINDOW_SECONDS, stale);
 	snprintf(form, sizeof form, "t=%s", stale);
-	post(t, "/checkin/9201", form, &r);
+	post(t, "/checkin/990201", form, &r);
 	expect_status(r, 403);
 	expect_contains(r, "二维码已过期");
-	snprintf(form, sizeof form, "/checkin/9201?t=%s", stale);
+	snprintf(form, sizeof form, "/checkin/990201?t=%s", stale);
 	http_get(t, form, &r);
 	expect_status(r, 403);
-	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'attendance.checkin'"), 2);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'attendance.checkin'"
+				" AND object = 'session:990201'"), 2);
 
 	/* someone not seated in the programme */
 	snprintf(form, sizeof form, "t=%s", token);
 	{
 		struct client *s = client_as("school");
 
-		post(s, "/checkin/9201", form, &r);
+		post(s, "/checkin/990201", form, &r);
 		expect_status(r, 403); /* a school admin's account has no teacher's record */
 		client_free(s);
 	}
 	/* without the CSRF token: refused */
-	http_post_form(t, "/checkin/9201", form, &r);
+	http_post_form(t, "/checkin/990201", form, &r);
 	expect_status(r, 403);
 	/* a seated teacher of another programme: told so before any tap */
-	assert_int_equal(db_exec("UPDATE enrolments SET status = 'withdrawn' WHERE programme_id = 9002"), 0);
-	snprintf(form, sizeof form, "/checkin/9201?t=%s", token);
+	assert_int_equal(db_exec("UPDATE enrolments SET status = 'withdrawn' WHERE programme_id = 990002"), 0);
+	snprintf(form, sizeof form, "/checkin/990201?t=%s", token);
 	http_get(t, form, &r);
 	if (r.status != 409 && r.status != 403) /* 403: the window moved on meanwhile */
 		fail_msg("a withdrawn teacher's scan: %ld", r.status);
-	assert_int_equal(db_exec("UPDATE enrolments SET status = 'seated' WHERE programme_id = 9002"), 0);
+	assert_int_equal(db_exec("UPDATE enrolments SET status = 'seated' WHERE programme_id = 990002"), 0);
 
 	/* the session's trainer may show the code, like the organiser */
-	assert_int_equal(db_exec("UPDATE programme_sessions SET trainer_id = %lld WHERE id = 9201", TEACHER), 0);
-	http_get(t, "/programmes/ATT-Q/sessions/9201/qr", &r);
+	assert_int_equal(db_exec("UPDATE programme_sessions SET trainer_id = %lld WHERE id = 990201", TEACHER), 0);
+	http_get(t, "/programmes/ATT-Q/sessions/990201/qr", &r);
 	expect_status(r, 200);
-	expect_contains(r, "/checkin/9201?t=");
-	expect_lacks(r, "/sessions/9201/attendance\""); /* but not the sheet's link */
+	expect_contains(r, "/checkin/990201?t=");
+	expect_lacks(r, "/sessions/990201/attendance\""); /* but not the sheet's link */
 
 	response_free(&r);
 	free(token);
