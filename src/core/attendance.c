@@ -549,6 +549,13 @@ static int resolve_people(struct store *s, const struct att_session *session, st
 	return 0;
 }
 
+static int by_line(const void *a, const void *b)
+{
+	long x = ((const struct att_line_error *)a)->line, y = ((const struct att_line_error *)b)->line;
+
+	return (x > y) - (x < y);
+}
+
 int attendance_import(struct store *s, const struct att_session *session, const void *data,
 		      size_t len, const struct actor *by, struct att_import_report *report,
 		      struct err *err)
@@ -569,6 +576,10 @@ int attendance_import(struct store *s, const struct att_session *session, const 
 	if (resolve_people(s, session, lines, n, report, err) < 0)
 		goto fail;
 	if (report->nerrors) {
+		int kept = report->nerrors < ATT_IMPORT_ERRORS_MAX ? report->nerrors : ATT_IMPORT_ERRORS_MAX;
+
+		/* in the file's order, whichever check found them */
+		qsort(report->errors, (size_t)kept, sizeof report->errors[0], by_line);
 		/* all or nothing: a file half applied is a file nobody can
 		 * reason about (the same rule as the registry import) */
 		err_set(err, ERR_INVALID, "%d row%s of the file %s wrong: nothing was written", report->nerrors,

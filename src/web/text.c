@@ -544,6 +544,10 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 		"Completed; first completed at:" },
 	[TX_ATT_E_CANNOT_COMPLETE] = { "草稿或已取消的项目不能结业。",
 		"A draft or cancelled programme cannot be completed." },
+	[TX_ATT_PARTICIPANTS] = { "学员",
+		"Participants" },
+	[TX_ATT_PROGRAMME] = { "培训项目",
+		"Programme" },
 	[TX_ATT_NO_SESSIONS] = { "本项目没有面授课次：结业只看成绩（如有）。",
 		"The programme has no sessions: completion looks at the score alone, if any." },
 	/* issue 5 anchor: ledger */

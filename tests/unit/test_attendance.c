@@ -311,12 +311,13 @@ static void import_file(void **state)
 	assert_int_equal(err.code, ERR_INVALID);
 	assert_int_equal(rep->nerrors, 3);
 	assert_int_equal(rep->marked, 0);
-	assert_int_equal(rep->errors[0].line, 4);            /* the values, read first */
-	assert_string_equal(rep->errors[0].column, "出勤");
-	assert_int_equal(rep->errors[1].line, 5);
-	assert_string_equal(rep->errors[1].column, "身份证号");
-	assert_int_equal(rep->errors[2].line, 3);            /* then the people */
-	assert_non_null(strstr(rep->errors[2].message, "not seated"));
+	/* in the file's order, though the person is checked after the values */
+	assert_int_equal(rep->errors[0].line, 3);
+	assert_non_null(strstr(rep->errors[0].message, "not seated"));
+	assert_int_equal(rep->errors[1].line, 4);
+	assert_string_equal(rep->errors[1].column, "出勤");
+	assert_int_equal(rep->errors[2].line, 5);
+	assert_string_equal(rep->errors[2].column, "身份证号");
 	assert_int_equal(fixture_int(db(state), "SELECT count(*) FROM attendance"), 0);
 
 	/* a missing column */

@@ -222,15 +222,16 @@ static void sheet_page(struct request *req, const struct att_programme *p, const
 				html_text(req, text_enum(req->lang, "att_source", rows[i].source));
 			else
 				html_text(req, T(req, TX_ATT_UNMARKED));
-			html(req, "</td><td><label><input type=\"radio\" name=\"");
+			/* a choice per row; "not marked" leaves the row as it is */
+			html(req, "</td><td><select name=\"");
 			html_attr(req, field);
-			html(req, rows[i].present == 1 ? "\" value=\"1\" checked> " : "\" value=\"1\"> ");
-			html_text(req, T(req, TX_ATT_YES));
-			html(req, "</label> <label><input type=\"radio\" name=\"");
-			html_attr(req, field);
-			html(req, rows[i].present == 0 ? "\" value=\"0\" checked> " : "\" value=\"0\"> ");
-			html_text(req, T(req, TX_ATT_NO));
-			html(req, "</label></td></tr>\n");
+			html(req, "\" aria-label=\"");
+			html_attr(req, T(req, TX_ATT_PRESENT));
+			html(req, "\">");
+			html_option(req, "", T(req, TX_ATT_UNMARKED), rows[i].present < 0);
+			html_option(req, "1", T(req, TX_ATT_YES), rows[i].present == 1);
+			html_option(req, "0", T(req, TX_ATT_NO), rows[i].present == 0);
+			html(req, "</select></td></tr>\n");
 		}
 		html(req, "</tbody></table></div>\n<p><button type=\"submit\" class=\"primary\">");
 		html_text(req, T(req, TX_ATT_SAVE));
@@ -590,7 +591,7 @@ static void overview_page(struct request *req, const struct att_programme *p, co
 	sessions_table(req, p, ss, nsessions);
 
 	html(req, "<h2>");
-	html_text(req, T(req, TX_ATT_OVERVIEW));
+	html_text(req, T(req, TX_ATT_PARTICIPANTS));
 	html(req, "</h2>\n");
 	if (n == 0) {
 		layout_notice(req, "info", T(req, TX_ATT_NO_PARTICIPANTS));
@@ -650,7 +651,8 @@ static void overview_page(struct request *req, const struct att_programme *p, co
 	html_attr(req, programme_path(req, p));
 	html(req, "/complete\">");
 	html_csrf(req);
-	html(req, "<button type=\"submit\" class=\"primary danger\" data-confirm=\"");
+	/* "danger": app.js asks before it sends (data-confirm) */
+	html(req, "<button type=\"submit\" class=\"danger\" data-confirm=\"");
 	html_attr(req, T(req, TX_ATT_COMPLETE_CONFIRM));
 	html(req, "\">");
 	html_text(req, T(req, TX_ATT_COMPLETE));

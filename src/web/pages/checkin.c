@@ -52,7 +52,7 @@ static void frame_start(struct request *req, const struct att_programme *p, cons
 	html(req, "<section class=\"card checkin\"><h1>");
 	html_text(req, T(req, TX_ATT_QR_TITLE));
 	html(req, "</h1>\n<dl class=\"facts\"><dt>");
-	html_text(req, T(req, TX_TITLE));
+	html_text(req, T(req, TX_ATT_PROGRAMME));
 	html(req, "</dt><dd>");
 	html_text(req, p->title);
 	html(req, "</dd><dt>");
