@@ -31,3 +31,43 @@ document.addEventListener("submit", function (e) {
 	}
 	setTimeout(poll, 300);
 })();
+
+/* The check-in code on a session's QR page changes every 30 seconds
+ * (web/pages/attendance.c): count down, then fetch the new code and the
+ * seconds it has left (X-Checkin-Seconds).  Without JavaScript the page's
+ * <noscript> refresh reloads the whole page instead. */
+(function () {
+	var box = document.querySelector("[data-qr-src]");
+	if (!box || !window.fetch)
+		return;
+	var code = box.querySelector("[data-qr-code]"), count = box.querySelector("[data-countdown]");
+	var link = box.querySelector(".qr-url");
+	var left = parseInt(box.dataset.seconds, 10) || 30;
+	function refresh() {
+		fetch(box.dataset.qrSrc, { credentials: "same-origin", cache: "no-store" })
+			.then(function (r) {
+				if (!r.ok)
+					throw new Error("status " + r.status);
+				left = parseInt(r.headers.get("X-Checkin-Seconds"), 10) || 30;
+				return r.text();
+			})
+			.then(function (svg) {
+				code.innerHTML = svg;
+				var title = code.querySelector("title");
+				if (title && link) {
+					link.textContent = title.textContent;
+					link.href = title.textContent;
+				}
+				count.textContent = left;
+			})
+			.catch(function () { left = 3; });
+	}
+	setInterval(function () {
+		left -= 1;
+		if (left <= 0) {
+			left = 30;
+			refresh();
+		}
+		count.textContent = left;
+	}, 1000);
+})();

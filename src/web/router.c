@@ -121,6 +121,21 @@ static const struct route routes[] = {
 	{ POST, "/api/v1/programmes/{code}/enrolments",  api_programme_enrol,    ROUTE_API,      PERM_TRAINING_READ },
 	{ M_DELETE, "/api/v1/programmes/{code}/enrolments/{id_number}", api_programme_withdraw, ROUTE_API, PERM_ENROL },
 	/* issue 5 anchor: attendance */
+	/* attendance and completion: the organiser's (attendance.c checks the
+	 * centre); the QR code also for the session's trainer; check-in for
+	 * anyone signed in, who must be seated (checkin.c) */
+	{ GET,  "/programmes/{code}/attendance",         page_programme_attendance, 0,           PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/scores",             page_programme_scores,  0,              PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/complete",           page_programme_complete, 0,             PERM_PROGRAMMES_MANAGE },
+	{ GET,  "/programmes/{code}/sessions/{id}/attendance", page_attendance_sheet, 0,         PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/sessions/{id}/attendance", page_attendance_save, 0,          PERM_PROGRAMMES_MANAGE },
+	{ POST, "/programmes/{code}/sessions/{id}/attendance/file", page_attendance_file, ROUTE_UPLOAD, PERM_PROGRAMMES_MANAGE },
+	{ GET,  "/programmes/{code}/sessions/{id}/qr",   page_attendance_qr,     0,              PERM_SIGNED_IN },
+	{ GET,  "/programmes/{code}/sessions/{id}/qr.svg", page_attendance_qr_svg, 0,            PERM_SIGNED_IN },
+	{ GET,  "/checkin/{session}",                    page_checkin,           0,              PERM_SIGNED_IN },
+	{ POST, "/checkin/{session}",                    page_checkin_post,      0,              PERM_SIGNED_IN },
+	{ GET,  "/api/v1/programmes/{code}/attendance",  api_programme_attendance, ROUTE_API,    PERM_PROGRAMMES_MANAGE },
+	{ POST, "/api/v1/programmes/{code}/completion",  api_programme_completion, ROUTE_API,    PERM_PROGRAMMES_MANAGE },
 	/* issue 5 anchor: ledger */
 	/* issue 5 anchor: credits */
 };

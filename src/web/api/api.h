@@ -42,6 +42,9 @@ void api_programme_enrolments(struct request *req);
 void api_programme_enrol(struct request *req);
 void api_programme_withdraw(struct request *req);
 /* issue 5 anchor: attendance */
+/* attendance.c */
+void api_programme_attendance(struct request *req);
+void api_programme_completion(struct request *req);
 /* issue 5 anchor: ledger */
 /* issue 5 anchor: credits */
 

@@ -97,6 +97,18 @@ void enrolment_home_section(struct request *req);
  * for the programme page to print under its heading. */
 void enrolment_notice(struct request *req);
 /* issue 5 anchor: attendance */
+/* attendance.c: a session's sheet and QR code, the programme's overview,
+ * scores and completion; checkin.c: a participant's scan */
+void page_attendance_sheet(struct request *req);
+void page_attendance_save(struct request *req);
+void page_attendance_file(struct request *req);
+void page_attendance_qr(struct request *req);
+void page_attendance_qr_svg(struct request *req);
+void page_programme_attendance(struct request *req);
+void page_programme_scores(struct request *req);
+void page_programme_complete(struct request *req);
+void page_checkin(struct request *req);
+void page_checkin_post(struct request *req);
 /* issue 5 anchor: ledger */
 /* issue 5 anchor: credits */
 
