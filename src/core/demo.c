@@ -14,6 +14,8 @@
  * SQLite; they need about 48 MB here beside SQLite's page cache. */
 #include "demo.h"
 
+#include "core/enrolment.h"
+#include "core/programme.h"
 #include "core/registry.h"
 
 #include <stdbool.h>
@@ -1476,9 +1478,6 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 	/* training and hours (issue 5): programmes, enrolments, the ledger */
 	/* issue 5 anchor: programmes */
 	{
-		/* programme.h's demo entry; declared here to keep demo.c's
-		 * includes as they are (the issue 5 work merges at anchors) */
-		int demo_training_create(struct store *, const char *, const char *);
 		char today[11];
 
 		strftime(today, sizeof today, "%Y-%m-%d", &tm);
@@ -1487,9 +1486,7 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 	}
 	/* issue 5 anchor: enrolment */
 	{
-		/* core/enrolment.h, declared here to keep to the anchor; the demo
-		 * teacher starts with no enrolments, so she can try it herself */
-		extern int enrolment_demo(struct store *s, const char *keep_out);
+		/* the demo teacher starts with no enrolments, so she can try it */
 		char keep_out[19];
 
 		format_id(&g.persons[g.summary_teacher], keep_out);

@@ -129,6 +129,8 @@ struct sheet {
 	const unsigned char *data;
 	size_t len;
 	unsigned char *owned;   /* what data points into, when we allocated it */
+	void *mapped;           /* a large CSV file, mapped (sheet_open_file) */
+	size_t mapped_len;
 
 	struct csv_state csv;
 	struct xlsx_state x;
@@ -1987,16 +1989,16 @@ int sheet_open_file(const char *path, struct sheet **out, struct err *e)
 		err_set(e, ERR_IO, "cannot read '%s': not a regular file", path);
 		goto done;
 	}
-	if (st.st_size > SHEET_MAX_FILE) {
-		err_set(e, ERR_INVALID, "the file is larger than %d MiB", SHEET_MAX_FILE >> 20);
-		goto done;
-	}
 	nhead = pread(fd, head, sizeof head, 0);
 	if (nhead < 0) {
 		err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto done;
 	}
 	if (starts(head, (size_t)nhead, ZIP_MAGIC, 4) || starts(head, (size_t)nhead, CFB_MAGIC, 8)) {
+		if (st.st_size > SHEET_MAX_FILE) {
+			err_set(e, ERR_INVALID, "the file is larger than %d MiB", SHEET_MAX_FILE >> 20);
+			goto done;
+		}
 		sh = sheet_new();
 		if (!sh) {
 			err_set(e, ERR_INTERNAL, "out of memory");
@@ -2019,6 +2021,29 @@ int sheet_open_file(const char *path, struct sheet **out, struct err *e)
 			rc = access(fdpath, R_OK) == 0 ? xls_open(sh, fdpath, fd) : xls_open(sh, path, -1);
 		}
 		rc = opened(sh, rc, out, e);
+		goto done;
+	}
+	if ((uint64_t)st.st_size > SHEET_MAX_CSV_FILE) {
+		err_set(e, ERR_INVALID, "the file is larger than %zu GiB", SHEET_MAX_CSV_FILE >> 30);
+		goto done;
+	}
+	if (st.st_size > SHEET_MAX_FILE) {
+		/* a large CSV: mapped, read once from start to end */
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		if (map == MAP_FAILED) {
+			err_set(e, ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto done;
+		}
+		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+		if (!(sh = sheet_new())) {
+			munmap(map, (size_t)st.st_size);
+			err_set(e, ERR_INTERNAL, "out of memory");
+			goto done;
+		}
+		sh->mapped = map;
+		sh->mapped_len = (size_t)st.st_size;
+		rc = opened(sh, csv_prepare(sh, map, (size_t)st.st_size), out, e);
 		goto done;
 	}
 	/* CSV: the whole text in memory */
@@ -2124,5 +2149,7 @@ void sheet_close(struct sheet *sh)
 	free(sh->slots);
 	free(sh->cells);
 	free(sh->owned);
+	if (sh->mapped)
+		munmap(sh->mapped, sh->mapped_len);
 	free(sh);
 }

@@ -34,10 +34,13 @@
 #include "lib/err.h"
 
 enum {
-	SHEET_MAX_FILE = 256 << 20,  /* bytes of an uploaded file */
+	SHEET_MAX_FILE = 256 << 20,  /* bytes of an uploaded file, or of a workbook */
 	SHEET_MAX_CELL = 64 << 10,   /* bytes of one cell's text */
 	SHEET_MAX_CELLS = 1024,      /* cells of one row */
 };
+/* A CSV file on disk (the command line) may be larger: a province's hours
+ * records are gigabytes.  It is mapped, not read into memory. */
+#define SHEET_MAX_CSV_FILE ((size_t)16 << 30)
 
 enum sheet_kind { SHEET_CSV_UTF8, SHEET_CSV_GB18030, SHEET_CSV_UTF16, SHEET_XLSX, SHEET_XLS };
 enum sheet_cell_type { SHEET_EMPTY, SHEET_TEXT, SHEET_NUMBER, SHEET_DATE };

@@ -73,6 +73,36 @@ const char *req_query(struct request *req, const char *key)
 	return req->conn ? MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key) : NULL;
 }
 
+static enum MHD_Result add_argument(void *ctx, enum MHD_ValueKind kind, const char *key,
+				    const char *value)
+{
+	struct buf *b = ctx;
+
+	(void)kind;
+	if (b->len)
+		buf_puts(b, "&");
+	html_escape_url(b, key);
+	if (value) {
+		buf_puts(b, "=");
+		html_escape_url(b, value);
+	}
+	return MHD_YES;
+}
+
+const char *req_query_string(struct request *req)
+{
+	struct buf b;
+	const char *out;
+
+	if (!req->conn)
+		return "";
+	buf_init(&b);
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, add_argument, &b);
+	out = arena_strdup(req->arena, buf_cstr(&b));
+	buf_free(&b);
+	return out ? out : "";
+}
+
 const char *req_cookie(struct request *req, const char *key)
 {
 	return req->conn ? MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, key) : NULL;

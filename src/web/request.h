@@ -103,6 +103,8 @@ void req_free(struct request *req);
 /* "GET" -> M_GET ...; M_OTHER for any other method */
 enum method req_method_parse(const char *name);
 const char *req_query(struct request *req, const char *key);
+/* The query as "k=v&k2=v2", URL-encoded again (request arena); "" when none. */
+const char *req_query_string(struct request *req);
 const char *req_form(struct request *req, const char *key);
 /* A file of a multipart/form-data form, or NULL. */
 const struct upload *req_file(struct request *req, const char *field);

@@ -301,8 +301,15 @@ void router_dispatch(struct request *req)
 				buf_init(&loc);
 				buf_puts(&loc, "/login");
 				if (strcmp(req->path, "/")) {
+					const char *q = req_query_string(req);
+
+					/* the query too: a scanned check-in code is in it */
 					buf_puts(&loc, "?next=");
 					html_escape_url(&loc, req->path);
+					if (q && *q) {
+						html_escape_url(&loc, "?");
+						html_escape_url(&loc, q);
+					}
 				}
 				req_redirect(req, buf_cstr(&loc));
 				buf_free(&loc);

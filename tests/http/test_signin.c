@@ -170,6 +170,20 @@ static void next_is_honoured_for_a_local_path(void **state)
 	expect_redirect(r, "/admin/accounts");
 	response_free(&r);
 	client_free(c);
+
+	/* the query comes along: a scanned check-in code is in it (issue 5) */
+	c = client_new();
+	http_get(c, "/admin/audit?since=2026-01-01&q=%E5%BC%A0+a", &r);
+	expect_redirect(r, "/login?next=%2Fadmin%2Faudit%3Fsince%3D2026-01-01%26q%3D%25E5%25BC%25A0%2520a");
+	http_get(c, "/login?next=%2Fadmin%2Faudit%3Fsince%3D2026-01-01%26q%3D%25E5%25BC%25A0%2520a", &r);
+	next = scrape_input(r.body, "next");
+	assert_non_null(next);
+	assert_string_equal(next, "/admin/audit?since=2026-01-01&q=%E5%BC%A0%20a");
+	free(next);
+	client_sign_in_full(c, "admin", DEMO_PASSWORD, "/admin/audit?since=2026-01-01&q=%E5%BC%A0%20a", &r);
+	expect_redirect(r, "/admin/audit?since=2026-01-01&q=%E5%BC%A0%20a");
+	response_free(&r);
+	client_free(c);
 }
 
 static void next_is_ignored_for_another_site(void **state)

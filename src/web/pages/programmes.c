@@ -15,6 +15,7 @@
 
 #include "core/hours.h"
 #include "core/places.h"
+#include "core/enrolment.h"
 #include "core/programme.h"
 #include "core/vocab.h"
 #include "lib/clock.h"
@@ -354,6 +355,15 @@ static void sessions_table(struct request *req, const struct programme *p, bool 
 			html(req, "</td>");
 			if (manage) {
 				registry_td(req, TX_ACTIONS, "actions");
+				html(req, "<a href=\"/programmes/");
+				html_url_arg(req, p->code);
+				html_textf(req, "/sessions/%lld/attendance\">", (long long)x->id);
+				html_text(req, T(req, TX_ATT_SHEET));
+				html(req, "</a> <a href=\"/programmes/");
+				html_url_arg(req, p->code);
+				html_textf(req, "/sessions/%lld/qr\">", (long long)x->id);
+				html_text(req, T(req, TX_ATT_QR_TITLE));
+				html(req, "</a> ");
 				if (!x->has_attendance) {
 					html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
 					html_url_arg(req, p->code);
@@ -449,6 +459,18 @@ static void programme_page(struct request *req, const struct programme *p,
 	bool manage = programme_manageable(&req->who, p);
 	const char *today = today_of(req);
 	char seats[64];
+	const struct my_enrolment *mine = NULL;
+
+	if (req->who.role == ROLE_TEACHER && req->who.person_id > 0) {
+		struct my_enrolment *rows;
+		int n;
+
+		/* a failed read only hides her status: the page still serves */
+		if (enrolment_of_person(req->store, req->arena, req->who.person_id, &rows, &n) == 0)
+			for (int i = 0; i < n && !mine; i++)
+				if (!strcmp(rows[i].programme_code, p->code))
+					mine = &rows[i];
+	}
 
 	layout_start(req, p->title);
 	html(req, "<div class=\"page-head\"><h1>");
@@ -463,6 +485,7 @@ static void programme_page(struct request *req, const struct programme *p,
 	}
 	html(req, "</div>\n");
 	done_notice(req);
+	enrolment_notice(req);
 	if (fe && fe->n && !session_posted)
 		registry_form_errors(req, fe, NULL);
 
@@ -497,7 +520,23 @@ static void programme_page(struct request *req, const struct programme *p,
 
 	/* what the caller can do next */
 	html(req, "<div class=\"form-actions\">");
-	if (req->who.role == ROLE_TEACHER && programme_open_on(p, today)) {
+	if (req->who.role == ROLE_TEACHER && mine) {
+		/* she is in already: where she stands, and the way out */
+		html(req, "<p class=\"my-enrolment\"><strong>");
+		html_text(req, T(req, !strcmp(mine->status, "seated") ? TX_ENR_SEATED : TX_ENR_WAITING));
+		html(req, "</strong> · ");
+		html_text(req, T(req, TX_ENR_POSITION));
+		html_textf(req, " %d</p>", mine->position);
+		if (strcmp(p->status, "completed") && strcmp(p->status, "cancelled")) {
+			html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
+			html_url_arg(req, p->code);
+			html(req, "/withdraw\">");
+			html_csrf(req);
+			html(req, "<button type=\"submit\">");
+			html_text(req, T(req, TX_ENR_WITHDRAW));
+			html(req, "</button></form>");
+		}
+	} else if (req->who.role == ROLE_TEACHER && programme_open_on(p, today)) {
 		html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
 		html_url_arg(req, p->code);
 		html(req, "/enrol\">");
@@ -511,6 +550,13 @@ static void programme_page(struct request *req, const struct programme *p,
 		html_url_arg(req, p->code);
 		html(req, "/enrolments\">");
 		html_text(req, T(req, TX_PRG_ENROLMENTS));
+		html(req, "</a>");
+	}
+	if (manage) {
+		html(req, "<a class=\"button\" href=\"/programmes/");
+		html_url_arg(req, p->code);
+		html(req, "/attendance\">");
+		html_text(req, T(req, TX_ATT_OVERVIEW));
 		html(req, "</a>");
 	}
 	html(req, "</div>");
