@@ -50,6 +50,26 @@ static bool role_may(const char *role, const char *pattern)
 	/* issue 5 anchor: enrolment */
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
+	/* the hours ledger: read in scope by all but the alliance and the
+	 * evaluator; written (patterns with {person}, reversals) by centre
+	 * admins and the system admin */
+	{
+		static const char *const hours_read[] = {
+			"/hours/me", "/persons/{id_number}/hours", "/persons/{id_number}/hours.xlsx",
+			"/persons/{id_number}/hours.csv", "/api/v1/persons/{id_number}/hours", NULL,
+		};
+		static const char *const hours_write[] = {
+			"/persons/{person}/hours", "/hours/{record_id}/reversal",
+			"/api/v1/persons/{person}/hours", "/api/v1/hours/{record_id}/reversal", NULL,
+		};
+
+		for (int i = 0; hours_read[i]; i++)
+			if (!strcmp(pattern, hours_read[i]))
+				return strcmp(role, "alliance") && strcmp(role, "evaluator");
+		for (int i = 0; hours_write[i]; i++)
+			if (!strcmp(pattern, hours_write[i]))
+				return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+	}
 	/* issue 5 anchor: credits */
 	return true;
 }
@@ -106,6 +126,7 @@ static bool not_found_is_fine(const char *pattern)
 		/* issue 5 anchor: enrolment */
 		/* issue 5 anchor: attendance */
 		/* issue 5 anchor: ledger */
+		"/hours", "/api/v1/hours",
 		/* issue 5 anchor: credits */
 		NULL,
 	};

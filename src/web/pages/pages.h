@@ -76,6 +76,13 @@ void page_import_template(struct request *req);
 /* issue 5 anchor: enrolment */
 /* issue 5 anchor: attendance */
 /* issue 5 anchor: ledger */
+/* hours.c: a person's hours (the ledger), its export, manual entries and
+ * reversals */
+void page_hours_me(struct request *req);
+void page_person_hours(struct request *req);
+void page_person_hours_export(struct request *req);
+void page_person_hours_add(struct request *req);
+void page_hours_reversal(struct request *req);
 /* issue 5 anchor: credits */
 
 #endif
