@@ -352,7 +352,7 @@ void api_person_hours_add(struct request *req)
 	struct hours_input in;
 	json_t *body;
 
-	if (hours_view_person(req, req_param(req, "person"), &p) < 0)
+	if (hours_view_person(req, req_param(req, "id_number"), &p) < 0)
 		return;
 	if (!hours_view_may_write(req, &p)) {
 		req_api_error(req, 403, "forbidden", "you may read these hours but not change them");

@@ -502,7 +502,7 @@ void page_person_hours_add(struct request *req)
 	time_t t = time(NULL);
 	struct tm tm;
 
-	if (hours_view_person(req, req_param(req, "person"), &p) < 0)
+	if (hours_view_person(req, req_param(req, "id_number"), &p) < 0)
 		return;
 	if (!hours_view_may_write(req, &p)) {
 		req_error(req, 403);
@@ -519,9 +519,8 @@ void page_person_hours_add(struct request *req)
 			strftime(now, sizeof now, "%Y", &tm);
 			year = atoi(now);
 		}
-		req->status = 422;
 		render(req, &p, year, &pg);
-		if (req->status == 200)
+		if (req->status < 400)
 			req->status = 422;
 		return;
 	default:
@@ -561,7 +560,8 @@ void page_hours_reversal(struct request *req)
 		pg.notice = fe.n ? arena_printf(req->arena, T(req, TX_HRS_REVERSE_INVALID), pg.reverse_error)
 				 : T(req, TX_HRS_ALREADY_REVERSED);
 		render(req, &p, o.year, &pg);
-		req->status = fe.n ? 422 : 409;
+		if (req->status < 400)
+			req->status = fe.n ? 422 : 409;
 		return;
 	default:
 		req_error(req, 500);
