@@ -290,6 +290,27 @@ static void centre_adds_and_reverses(void **state)
 		free(form);
 		expect_status(r, 303);
 		assert_non_null(strstr(response_header(&r, "Location"), "done=added"));
+		/* and its reversal from the page: a reason, then 303; once only */
+		{
+			const char *loc = strstr(response_header(&r, "Location"), "record=");
+			char added[80], rev[160];
+
+			assert_non_null(loc);
+			snprintf(added, sizeof added, "%.*s", (int)strcspn(loc + 7, "&#"), loc + 7);
+			snprintf(rev, sizeof rev, "/hours/%s/reversal", added);
+			form = form_encode("csrf", c->csrf, "reason", "", (char *)NULL);
+			http_post_form(c, rev, form, &r);
+			free(form);
+			expect_status(r, 422);
+			form = form_encode("csrf", c->csrf, "reason", "录入有误", (char *)NULL);
+			http_post_form(c, rev, form, &r);
+			expect_status(r, 303);
+			assert_non_null(strstr(response_header(&r, "Location"), "done=reversed"));
+			http_post_form(c, rev, form, &r);
+			free(form);
+			expect_status(r, 409);
+			expect_contains(r, "不能重复冲销");
+		}
 	}
 	response_free(&r);
 	client_free(c);

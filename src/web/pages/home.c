@@ -3,6 +3,7 @@
  * capabilities (programmes, assessment) add their panels here. */
 #include "web/pages/pages.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -78,6 +79,21 @@ static void heading(struct request *req)
 	html(req, "</p></div>\n");
 }
 
+/* Our own markup (SVG, links) with numbers and constant colours in it:
+ * no user text ever goes through here (that is html_text()'s). */
+static void markupf(struct request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void markupf(struct request *req, const char *fmt, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, fmt);
+	s = arena_vprintf(req->arena, fmt, ap);
+	va_end(ap);
+	if (s)
+		html(req, s);
+}
+
 /* This year's hours against the minimum, as a ring, and the cycle's
  * against its requirement, from hours_totals (ledger_progress(): never a
  * scan of the ledger), with the way to every entry. */
@@ -102,7 +118,7 @@ static void hours_panel(struct request *req)
 	html(req, "</h2><div class=\"stats\"><div class=\"stat\">");
 	html(req, "<svg viewBox=\"0 0 100 100\" width=\"96\" height=\"96\" aria-hidden=\"true\">"
 		  "<circle cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"#e3e8ee\" stroke-width=\"12\"/>");
-	html_textf(req, "<circle cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"%s\" stroke-width=\"12\""
+	markupf(req, "<circle cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"%s\" stroke-width=\"12\""
 		   " stroke-linecap=\"round\" stroke-dasharray=\"%.1f %.1f\" transform=\"rotate(-90 50 50)\"/></svg>",
 		   share >= 1 ? "#2e7d4f" : "#1f6feb", share * circ, circ);
 	html(req, "<span class=\"value\">");

@@ -16,6 +16,7 @@
  * with a reason"). */
 #include "web/pages/pages.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,21 @@ static const char *hours_url(struct request *req, const struct person_rec *p, co
 
 /* ---- the charts ---- */
 
+/* Our own markup (SVG, links) with numbers and constant colours in it:
+ * no user text ever goes through here (that is html_text()'s). */
+static void markupf(struct request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void markupf(struct request *req, const char *fmt, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, fmt);
+	s = arena_vprintf(req->arena, fmt, ap);
+	va_end(ap);
+	if (s)
+		html(req, s);
+}
+
 /* A ring of done over need: the share drawn as a stroke along a circle. */
 static void ring(struct request *req, int64_t done10, int64_t need10, const char *label)
 {
@@ -68,7 +84,7 @@ static void ring(struct request *req, int64_t done10, int64_t need10, const char
 	html(req, "<svg class=\"ring\" viewBox=\"0 0 128 128\" width=\"128\" height=\"128\" role=\"img\" aria-label=\"");
 	html_attr(req, label);
 	html(req, "\"><circle cx=\"64\" cy=\"64\" r=\"52\" fill=\"none\" stroke=\"#e3e8ee\" stroke-width=\"14\"/>");
-	html_textf(req, "<circle cx=\"64\" cy=\"64\" r=\"52\" fill=\"none\" stroke=\"%s\" stroke-width=\"14\""
+	markupf(req, "<circle cx=\"64\" cy=\"64\" r=\"52\" fill=\"none\" stroke=\"%s\" stroke-width=\"14\""
 		   " stroke-linecap=\"round\" stroke-dasharray=\"%.1f %.1f\" transform=\"rotate(-90 64 64)\"/>",
 		   share >= 1 ? "#2e7d4f" : "#1f6feb", share * c, c);
 	html(req, "<text x=\"64\" y=\"62\" text-anchor=\"middle\" font-size=\"24\" font-weight=\"700\" fill=\"#1b2430\">");
@@ -91,7 +107,7 @@ static void cycle_bars(struct request *req, const struct ledger_progress *pr, in
 			top = pr->by_year[i];
 	if (top <= 0)
 		top = 1;
-	html_textf(req, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"", w, h);
+	markupf(req, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"", w, h);
 	html_attr(req, arena_printf(req->arena, T(req, TX_HRS_CYCLE), pr->cycle_start, pr->cycle_end));
 	html(req, "\">");
 	for (int i = 0; i < years; i++) {
@@ -99,19 +115,19 @@ static void cycle_bars(struct request *req, const struct ledger_progress *pr, in
 		int x = gap + i * (bw + gap);
 		bool met = pr->by_year[i] >= pr->yearly_required10;
 
-		html_textf(req, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" fill=\"%s\"%s/>",
+		markupf(req, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"3\" fill=\"%s\"%s/>",
 			   x, base - bh, bw, bh, met ? "#2e7d4f" : "#1f6feb",
 			   pr->cycle_start + i == selected ? " stroke=\"#1b2430\" stroke-width=\"2\"" : "");
-		html_textf(req, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1b2430\">",
+		markupf(req, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#1b2430\">",
 			   x + bw / 2, base - bh - 3 < 10 ? 10 : base - bh - 3);
 		html_text(req, fmt(req, pr->by_year[i]));
-		html_textf(req, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#5b6675\">%d</text>",
+		markupf(req, "</text><text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#5b6675\">%d</text>",
 			   x + bw / 2, h - 4, pr->cycle_start + i);
 	}
 	{
 		int ly = base - (int)(pr->yearly_required10 * (base - 10) / top);
 
-		html_textf(req, "<line x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#b42318\""
+		markupf(req, "<line x1=\"0\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#b42318\""
 			   " stroke-dasharray=\"4 3\"/>", w, ly, ly);
 	}
 	html(req, "</svg>");
@@ -245,12 +261,15 @@ static void add_form(struct request *req, const struct person_rec *p, const stru
 	html(req, "</button></div></form></details></section>\n");
 }
 
-/* The reversal of one entry: its reason inline, required. */
+/* The reversal of one entry, behind a disclosure (the confirm step):
+ * 冲销 opens the required reason and the button that sends it. */
 static void reverse_form(struct request *req, const struct ledger_entry *e, const struct hours_page *pg)
 {
 	bool failed = pg->reverse_record && !strcmp(pg->reverse_record, e->record_id);
 
-	html(req, "<form class=\"inline\" method=\"post\" action=\"/hours/");
+	html(req, failed ? "<details class=\"reset\" open><summary>" : "<details class=\"reset\"><summary>");
+	html_text(req, T(req, TX_HRS_REVERSE));
+	html(req, "</summary><form method=\"post\" action=\"/hours/");
 	html_url_arg(req, e->record_id);
 	html(req, "/reversal\">");
 	html_csrf(req);
@@ -269,7 +288,7 @@ static void reverse_form(struct request *req, const struct ledger_entry *e, cons
 		html_text(req, pg->reverse_error);
 		html(req, "</p>");
 	}
-	html(req, "</form>");
+	html(req, "</form></details>");
 }
 
 static void cell(struct request *req, enum text_id label, const char *cls)
@@ -317,10 +336,10 @@ static void entries_table(struct request *req, const struct ledger_year *y, bool
 		cell(req, TX_HRS_HOURS, "num");
 		html_text(req, fmt(req, e->hours10));
 		html(req, "</td>");
-		cell(req, TX_HRS_CATEGORY, NULL);
+		cell(req, TX_HRS_CATEGORY, "nowrap");
 		html_text(req, text_enum(req->lang, "hours_category", e->category));
 		html(req, "</td>");
-		cell(req, TX_HRS_SOURCE, NULL);
+		cell(req, TX_HRS_SOURCE, "nowrap");
 		html_text(req, text_enum(req->lang, "hours_source", e->source));
 		html(req, "</td>");
 		cell(req, TX_HRS_PROGRAMME_TITLE, "title-cell");
@@ -362,7 +381,8 @@ static void entries_table(struct request *req, const struct ledger_year *y, bool
 	html_text(req, T(req, TX_HRS_TOTAL));
 	html(req, "</th><td class=\"num\">");
 	html_text(req, fmt(req, y->total10));
-	html_textf(req, "</td><td colspan=\"%d\"></td></tr></tfoot></table></div>\n", may_write ? 7 : 6);
+	html(req, may_write ? "</td><td colspan=\"7\"></td></tr></tfoot></table></div>\n"
+			 : "</td><td colspan=\"6\"></td></tr></tfoot></table></div>\n");
 }
 
 static void render(struct request *req, const struct person_rec *p, int year, const struct hours_page *pg)
@@ -401,12 +421,12 @@ static void render(struct request *req, const struct person_rec *p, int year, co
 	html(req, "\">");
 	for (int yy = pr.cycle_start - 1; yy <= pr.cycle_end + 1; yy++) {
 		if (yy == year) {
-			html_textf(req, "<strong aria-current=\"page\">%d</strong>", yy);
+			markupf(req, "<strong aria-current=\"page\">%d</strong>", yy);
 			continue;
 		}
 		html(req, "<a href=\"");
 		html_attr(req, hours_url(req, p, "", yy));
-		html_textf(req, "\">%d</a>", yy);
+		markupf(req, "\">%d</a>", yy);
 	}
 	html(req, "</nav>\n<section class=\"panel\"><h2>");
 	html_textf(req, T(req, TX_HRS_YEAR_HOURS), year);
