@@ -30,6 +30,8 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* the current cycle's years up to this one, at most this one and the
+ * last: every further year is another 60,000 rows for 20,000 persons */
 enum { PER_INSERT = 64, COLS = 10, YEARS_BACK = 1 };
 
 struct course {
@@ -151,11 +153,6 @@ static int batch_add(struct batch *b, const char *record_id, int64_t person_id, 
 	p->source = source;
 	return b->n == PER_INSERT ? batch_flush(b) : 0;
 }
-
-struct person_hours {
-	int64_t id;
-	char service_start[DATE_LEN + 1];
-};
 
 static const char sql_persons[] =
 	"SELECT id, coalesce(service_start, '') FROM persons WHERE status = 'serving' ORDER BY id";

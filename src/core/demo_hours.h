@@ -1,10 +1,10 @@
 /* demo_hours.h - the demo city's hours ledger, for `tdc init --demo`.
  *
  * demo_hours_create() runs inside demo_create()'s write transaction, after
- * the persons are in: every serving person gets two to six entries for
- * each year from two years before `year` up to `year` (never before she
- * entered service), mostly enough for the yearly minimum in past years
- * and a few short of it this year; the demo teacher (teacher_id_number)
+ * the persons are in: every serving person gets two to four entries for
+ * each year of the current cycle up to `year`, at most the last two (never
+ * before she entered service), mostly enough for the yearly minimum in
+ * past years and a quarter short of it this year; the demo teacher (teacher_id_number)
  * gets a hand-picked mix written through ledger_add_entry() and one
  * reversal with its reason, as a centre would correct a wrong record.
  *
