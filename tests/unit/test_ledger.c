@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "core/demo.h"
 #include "core/ledger.h"
 #include "fixture.h"
 #include "lib/arena.h"
@@ -180,12 +181,51 @@ static void the_year_view_lists_both_rows(void **state)
 	arena_free(a);
 }
 
+/* The demo's ledger, written with the totals trigger off: its totals
+ * still equal the ledger's sums, the switch is gone afterwards, and the
+ * demo teacher has her correction. */
+static void the_demo_ledger_is_consistent(void **state)
+{
+	struct tmpdb t;
+	struct demo_options o = { .teachers = 600, .seed = 7 };
+	struct demo_summary sum;
+	struct err err = { 0 };
+
+	(void)state;
+	assert_int_equal(fixture_db_open(&t, "demo_ledger"), 0);
+	if (demo_create(t.s, &o, &sum, &err) != 0)
+		fail_msg("demo: %s", err.message);
+	assert_true(fixture_int(t.s, "SELECT count(*) FROM ledger") > 1000);
+	assert_int_equal(fixture_int(t.s, "SELECT count(*) FROM settings WHERE key = 'ledger.bulk_import'"), 0);
+	totals_match_the_ledger(t.s);
+	assert_int_equal(fixture_int(t.s, "SELECT count(*) FROM ledger l JOIN persons p ON p.id = l.person_id"
+				     " WHERE l.reverses IS NOT NULL AND p.id_number = (SELECT id_number FROM persons"
+				     " WHERE id = (SELECT person_id FROM ledger WHERE record_id LIKE 'RT%'))"), 1);
+	/* no one's hours before she entered service */
+	assert_int_equal(fixture_int(t.s, "SELECT count(*) FROM ledger l JOIN persons p ON p.id = l.person_id"
+				     " WHERE p.service_start IS NOT NULL AND l.year < CAST(substr(p.service_start, 1, 4)"
+				     " AS INTEGER)"), 0);
+	/* the same seed, the same ledger (on the same day) */
+	{
+		struct tmpdb u;
+		long long a = fixture_int(t.s, "SELECT sum(hours10 * id) FROM ledger");
+
+		assert_int_equal(fixture_db_open(&u, "demo_ledger2"), 0);
+		if (demo_create(u.s, &o, &sum, &err) != 0)
+			fail_msg("demo: %s", err.message);
+		assert_int_equal(fixture_int(u.s, "SELECT sum(hours10 * id) FROM ledger"), a);
+		fixture_db_close(&u);
+	}
+	fixture_db_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reversal_counts_in_the_year_it_reverses),
 		cmocka_unit_test(reversals_are_refused_when_they_should_be),
 		cmocka_unit_test(the_year_view_lists_both_rows),
+		cmocka_unit_test(the_demo_ledger_is_consistent),
 	};
 
 	return cmocka_run_group_tests_name("ledger", tests, setup, teardown);
