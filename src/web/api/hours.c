@@ -89,8 +89,8 @@ static bool blank(const char *s)
 }
 
 /* Every field checked, so one answer names every mistake. */
-static void check_input(struct request *req, const struct hours_input *in, char day[DATE_LEN + 1],
-			int32_t *hours10, struct field_errors *fe)
+static void check_input(const struct hours_input *in, char day[DATE_LEN + 1], int32_t *hours10,
+			struct field_errors *fe)
 {
 	char now[ISO_TIME_LEN];
 	struct err e;
@@ -121,7 +121,6 @@ static void check_input(struct request *req, const struct hours_input *in, char 
 	else if (strlen(in->reason) > LEDGER_REASON_MAX)
 		field_error2(fe, "reason", "原因不超过 %d 字节", "the reason is longer than %d bytes",
 			     LEDGER_REASON_MAX);
-	(void)req;
 }
 
 enum hours_write hours_view_add(struct request *req, const struct person_rec *p,
@@ -135,7 +134,7 @@ enum hours_write hours_view_add(struct request *req, const struct person_rec *p,
 	struct err e = { 0 };
 	struct ledger_new n = { 0 };
 
-	check_input(req, in, day, &hours10, fe);
+	check_input(in, day, &hours10, fe);
 	if (fe->n)
 		return HOURS_WRITE_INVALID;
 	n.person_id = p->id;
