@@ -206,6 +206,28 @@ static void school_admin_reads_her_teacher(void **state)
 	client_free(c);
 }
 
+/* The bureau reads its city; a municipal centre only its domain: the
+ * kindergarten centre does not see a primary school's teacher. */
+static void scope_of_the_other_roles(void **state)
+{
+	struct client *bureau = client_as("bureau"), *kg = client_as("kg-centre");
+	char path[128];
+	json_t *doc;
+
+	(void)state;
+	snprintf(path, sizeof path, "/api/v1/persons/%s/hours", teacher_ref);
+	doc = get_json(bureau, path, 200);
+	assert_non_null(strchr(str(doc, "id_number"), '*'));
+	json_decref(doc);
+	doc = get_json(kg, path, 404);
+	json_decref(doc);
+	doc = send_json(kg, path, "{\"date\":\"2026-01-05\",\"hours\":\"2\",\"category\":\"other\","
+			"\"title\":\"x\",\"reason\":\"x\"}", 404);
+	json_decref(doc);
+	client_free(bureau);
+	client_free(kg);
+}
+
 static void centre_adds_and_reverses(void **state)
 {
 	struct client *c = client_as("centre");
@@ -357,6 +379,7 @@ int main(void)
 		cmocka_unit_test(teacher_reads_her_own_hours),
 		cmocka_unit_test(teacher_cannot_read_another),
 		cmocka_unit_test(school_admin_reads_her_teacher),
+		cmocka_unit_test(scope_of_the_other_roles),
 		cmocka_unit_test(centre_adds_and_reverses),
 		cmocka_unit_test(export_has_the_columns),
 		cmocka_unit_test(harness_test_server_stops),
