@@ -30,6 +30,7 @@ static const struct nav_item nav[] = {
 	{ "/programmes/mine", TX_ENR_MINE, PERM_ENROL },
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
+	{ "/hours/me", TX_HRS_MY_HOURS, PERM_HOURS_READ }, /* her own; others are sent home */
 	/* issue 5 anchor: credits */
 	{ "/admin/accounts", TX_ACCOUNTS, PERM_ACCOUNTS_MANAGE },
 	{ "/admin/audit", TX_AUDIT_LOG, PERM_AUDIT_READ },

@@ -137,6 +137,21 @@ static const struct route routes[] = {
 	{ GET,  "/api/v1/programmes/{code}/attendance",  api_programme_attendance, ROUTE_API,    PERM_PROGRAMMES_MANAGE },
 	{ POST, "/api/v1/programmes/{code}/completion",  api_programme_completion, ROUTE_API,    PERM_PROGRAMMES_MANAGE },
 	/* issue 5 anchor: ledger */
+	/* the hours ledger: reading in scope (a teacher: her own); manual
+	 * entries and reversals by centre admins (PERM_HOURS_WRITE).  A manual
+	 * entry is a write under /persons/{id_number}, so its route admits the
+	 * registry's writers as that path's other writes do; its handler then
+	 * requires PERM_HOURS_WRITE over the person (hours_view_may_write()),
+	 * after a person outside scope is answered 404 */
+	{ GET,  "/hours/me",                             page_hours_me,          0,              PERM_HOURS_READ },
+	{ GET,  "/persons/{id_number}/hours",            page_person_hours,      0,              PERM_HOURS_READ },
+	{ GET,  "/persons/{id_number}/hours.xlsx",       page_person_hours_export, 0,            PERM_HOURS_READ },
+	{ GET,  "/persons/{id_number}/hours.csv",        page_person_hours_export, 0,            PERM_HOURS_READ },
+	{ POST, "/persons/{id_number}/hours",            page_person_hours_add,  0,              PERM_REGISTRY_WRITE },
+	{ POST, "/hours/{record_id}/reversal",           page_hours_reversal,    0,              PERM_HOURS_WRITE },
+	{ GET,  "/api/v1/persons/{id_number}/hours",     api_person_hours,       ROUTE_API,      PERM_HOURS_READ },
+	{ POST, "/api/v1/persons/{id_number}/hours",     api_person_hours_add,   ROUTE_API,      PERM_REGISTRY_WRITE },
+	{ POST, "/api/v1/hours/{record_id}/reversal",    api_hours_reversal,     ROUTE_API,      PERM_HOURS_WRITE },
 	/* issue 5 anchor: credits */
 };
 

@@ -90,6 +90,26 @@ static bool role_may(const char *role, int methods, const char *pattern)
 	    (strstr(pattern, "/attendance") || strstr(pattern, "/scores") || strstr(pattern, "/complet")))
 		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
 	/* issue 5 anchor: ledger */
+	/* the hours ledger: read in scope by all but the alliance and the
+	 * evaluator; reversed by centre admins and the system admin.  A manual
+	 * entry (POST on a read pattern) is a write under /persons: the
+	 * registry's rule below decides who reaches it, and "x" is 404 */
+	{
+		static const char *const hours_read[] = {
+			"/hours/me", "/persons/{id_number}/hours", "/persons/{id_number}/hours.xlsx",
+			"/persons/{id_number}/hours.csv", "/api/v1/persons/{id_number}/hours", NULL,
+		};
+		static const char *const hours_write[] = {
+			"/hours/{record_id}/reversal", "/api/v1/hours/{record_id}/reversal", NULL,
+		};
+
+		for (int i = 0; hours_read[i]; i++)
+			if (!strcmp(pattern, hours_read[i]))
+				return strcmp(role, "alliance") && strcmp(role, "evaluator");
+		for (int i = 0; hours_write[i]; i++)
+			if (!strcmp(pattern, hours_write[i]))
+				return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+	}
 	/* issue 5 anchor: credits */
 	return true;
 }
@@ -149,6 +169,7 @@ static bool not_found_is_fine(const char *pattern)
 		/* issue 5 anchor: attendance */
 		"/checkin", "/programmes", "/api/v1/programmes",
 		/* issue 5 anchor: ledger */
+		"/hours", "/api/v1/hours",
 		/* issue 5 anchor: credits */
 		NULL,
 	};

@@ -1,13 +1,18 @@
 /* home.c - the home page of each role: counts of what is in scope and
- * shortcuts.  Later capabilities (hours, programmes, assessment) add their
- * panels here. */
+ * shortcuts.  A teacher's page opens with her hours (issue 5); later
+ * capabilities (programmes, assessment) add their panels here. */
 #include "web/pages/pages.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "core/authz.h"
+#include "core/hours.h"
+#include "core/ledger.h"
 #include "core/org.h"
+#include "lib/clock.h"
 #include "web/html.h"
 #include "web/layout.h"
 
@@ -74,6 +79,68 @@ static void heading(struct request *req)
 	html(req, "</p></div>\n");
 }
 
+/* Our own markup (SVG, links) with numbers and constant colours in it:
+ * no user text ever goes through here (that is html_text()'s). */
+static void markupf(struct request *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void markupf(struct request *req, const char *fmt, ...)
+{
+	va_list ap;
+	const char *s;
+
+	va_start(ap, fmt);
+	s = arena_vprintf(req->arena, fmt, ap);
+	va_end(ap);
+	if (s)
+		html(req, s);
+}
+
+/* This year's hours against the minimum, as a ring, and the cycle's
+ * against its requirement, from hours_totals (ledger_progress(): never a
+ * scan of the ledger), with the way to every entry. */
+static void hours_panel(struct request *req)
+{
+	struct person_card c;
+	struct ledger_progress pr;
+	char now[ISO_TIME_LEN], h1[HOURS_TEXT_MAX], h2[HOURS_TEXT_MAX];
+	const double r = 40, circ = 2 * 3.14159265358979 * r;
+	double share;
+
+	if (!req->who.person_id || org_person_card(req->store, req->who.person_id, &c) != 0)
+		return;
+	clock_now_iso(now);
+	if (ledger_progress(req->store, req->who.person_id, c.service_start, atoi(now), &pr) != 0)
+		return;
+	share = pr.yearly_required10 > 0 && pr.year10 > 0 ? (double)pr.year10 / pr.yearly_required10 : 0;
+	if (share > 1 || pr.yearly_required10 <= 0)
+		share = 1;
+	html(req, "<section class=\"panel\"><h2>");
+	html_text(req, T(req, TX_HRS_PROGRESS));
+	html(req, "</h2><div class=\"stats\"><div class=\"stat\">");
+	html(req, "<svg viewBox=\"0 0 100 100\" width=\"96\" height=\"96\" aria-hidden=\"true\">"
+		  "<circle cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"#e3e8ee\" stroke-width=\"12\"/>");
+	markupf(req, "<circle cx=\"50\" cy=\"50\" r=\"40\" fill=\"none\" stroke=\"%s\" stroke-width=\"12\""
+		   " stroke-linecap=\"round\" stroke-dasharray=\"%.1f %.1f\" transform=\"rotate(-90 50 50)\"/></svg>",
+		   share >= 1 ? "#2e7d4f" : "#1f6feb", share * circ, circ);
+	html(req, "<span class=\"value\">");
+	html_text(req, hours_format(pr.year10, h1));
+	html(req, "</span><span class=\"label\">");
+	html_text(req, T(req, TX_HOURS_THIS_YEAR));
+	html(req, " / ");
+	html_text(req, hours_format(pr.yearly_required10, h2));
+	html(req, "</span></div><div class=\"stat\"><span class=\"value\">");
+	html_text(req, hours_format(pr.cycle10, h1));
+	html(req, "</span><span class=\"label\">");
+	html_textf(req, T(req, TX_HRS_CYCLE), pr.cycle_start, pr.cycle_end);
+	html(req, " / ");
+	html_text(req, hours_format(pr.cycle_required10, h2));
+	html(req, "</span></div></div><p class=\"hint\">");
+	html_textf(req, T(req, TX_HRS_OF_REQUIRED), hours_format(pr.year10, h1),
+		   hours_format(pr.yearly_required10, h2));
+	html(req, " ");
+	html_link(req, "/hours/me", T(req, TX_HRS_VIEW));
+	html(req, "</p></section>\n");
+}
+
 static void home_teacher(struct request *req)
 {
 	struct person_card c;
@@ -82,16 +149,8 @@ static void home_teacher(struct request *req)
 		{ TX_TITLE, 4 }, { TX_EDUCATION, 5 }, { TX_KEY_LEVEL, 6 }, { TX_SERVICE_START, 7 },
 	};
 
-	html(req, "<div class=\"grid two\">\n<section class=\"panel\"><h2>");
-	html_text(req, T(req, TX_HOURS_THIS_YEAR));
-	html(req, "</h2><div class=\"stats\">");
-	html(req, "<div class=\"stat\"><span class=\"value\">—</span><span class=\"label\">");
-	html_text(req, T(req, TX_HOURS_THIS_YEAR));
-	html(req, " / 72</span></div><div class=\"stat\"><span class=\"value\">—</span><span class=\"label\">");
-	html_text(req, T(req, TX_HOURS_CYCLE));
-	html(req, " / 360</span></div></div><p class=\"hint\">");
-	html_text(req, T(req, TX_COMING_SOON));
-	html(req, "</p></section>\n");
+	html(req, "<div class=\"grid two\">\n");
+	hours_panel(req);
 	if (req->who.person_id && org_person_card(req->store, req->who.person_id, &c) == 0) {
 		html(req, "<section class=\"panel\"><h2>");
 		html_text(req, T(req, TX_MY_RECORD));

@@ -110,6 +110,13 @@ void page_programme_complete(struct request *req);
 void page_checkin(struct request *req);
 void page_checkin_post(struct request *req);
 /* issue 5 anchor: ledger */
+/* hours.c: a person's hours (the ledger), its export, manual entries and
+ * reversals */
+void page_hours_me(struct request *req);
+void page_person_hours(struct request *req);
+void page_person_hours_export(struct request *req);
+void page_person_hours_add(struct request *req);
+void page_hours_reversal(struct request *req);
 /* issue 5 anchor: credits */
 
 #endif
