@@ -14,6 +14,7 @@
  * SQLite; they need about 48 MB here beside SQLite's page cache. */
 #include "demo.h"
 
+#include "core/demo_hours.h"
 #include "core/enrolment.h"
 #include "core/programme.h"
 #include "core/registry.h"
@@ -1496,9 +1497,6 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 	/* issue 5 anchor: attendance */
 	/* issue 5 anchor: ledger */
 	{
-		/* core/demo_hours.h's prototype, declared here so that this
-		 * shared file changes only at its anchor */
-		int demo_hours_create(struct store *, uint64_t, int, int, const char *, struct err *);
 		char teacher_id[ID_NUMBER_LEN + 1];
 
 		format_id(&g.persons[g.summary_teacher], teacher_id);

@@ -116,7 +116,7 @@ static const struct entry category[] = {
 	{ "school_based", NAMES("校本研修", "校本培训", "校本") },
 	{ "online", NAMES("网络研修", "网络培训", "线上培训") },
 	{ "remote", NAMES("远程培训", "远程") },
-	{ "it2", NAMES("信息技术2.0", "信息技术应用能力提升工程2.0", "能力提升工程2.0") },
+	{ "it2", NAMES("信息技术应用能力提升工程2.0", "信息技术2.0", "能力提升工程2.0") },
 	{ "special_education", NAMES("特殊教育培训", "特教培训", "特殊教育") },
 	{ "counterpart", NAMES("对口帮扶", "对口帮扶培训", "帮扶") },
 	{ "general", NAMES("公需科目", "公需课", "公需") },
@@ -132,7 +132,7 @@ static const struct entry source[] = {
 	{ "recognition", NAMES("学时认定", "认定") },
 	{ "import", NAMES("导入", "批量导入", "外部导入") },
 	{ "manual", NAMES("补录", "手工录入", "人工录入") },
-	{ "transfer_in", NAMES("转入", "省外转入", "调入") },
+	{ "transfer_in", NAMES("省外转入", "外省转入", "转入", "调入") },
 	{ NULL, NULL },
 };
 

@@ -42,7 +42,8 @@ static bool nav_shown(const struct request *req, const struct nav_item *it)
 {
 	bool teacher = req->who.role == ROLE_TEACHER;
 
-	if (!strcmp(it->href, "/persons/me"))
+	if (!strcmp(it->href, "/persons/me") || !strcmp(it->href, "/hours/me") ||
+	    !strcmp(it->href, "/programmes/mine"))
 		return teacher;
 	if (teacher && (!strcmp(it->href, "/schools") || !strcmp(it->href, "/persons")))
 		return false;

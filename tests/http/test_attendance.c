@@ -366,11 +366,16 @@ static void checkin_with_the_code(void **state)
 	if (strcmp(token, mine[0]) && strcmp(token, mine[1]))
 		fail_msg("the page's token %s is neither %s nor %s", token, mine[0], mine[1]);
 
-	/* signed out, the scan leads to the sign-in page and back */
+	/* signed out, the scan leads to the sign-in page and back, code and all */
 	snprintf(form, sizeof form, "/checkin/990201?t=%s", token);
 	http_get(anon, form, &r);
 	expect_status(r, 303);
-	expect_location(r, "/login?next=%2Fcheckin%2F990201");
+	{
+		char want[128];
+
+		snprintf(want, sizeof want, "/login?next=%%2Fcheckin%%2F990201%%3Ft%%3D%s", token);
+		expect_location(r, want);
+	}
 
 	/* the confirm page, then the arrival */
 	http_get(t, form, &r);

@@ -244,7 +244,7 @@ static void add_form(struct request *req, const struct person_rec *p, const stru
 		html(req, " aria-invalid=\"true\" aria-describedby=\"he-category\"");
 	html(req, ">");
 	for (int i = 0; hours_categories[i]; i++)
-		html_option(req, hours_categories[i], text_enum(req->lang, "hours_category", hours_categories[i]),
+		html_option(req, hours_categories[i], text_enum(req->lang, "category", hours_categories[i]),
 			    f && f->category && !strcmp(f->category, hours_categories[i]));
 	html(req, "</select>");
 	if (bad) {
@@ -337,10 +337,10 @@ static void entries_table(struct request *req, const struct ledger_year *y, bool
 		html_text(req, fmt(req, e->hours10));
 		html(req, "</td>");
 		cell(req, TX_HRS_CATEGORY, "nowrap");
-		html_text(req, text_enum(req->lang, "hours_category", e->category));
+		html_text(req, text_enum(req->lang, "category", e->category));
 		html(req, "</td>");
 		cell(req, TX_HRS_SOURCE, "nowrap");
-		html_text(req, text_enum(req->lang, "hours_source", e->source));
+		html_text(req, text_enum(req->lang, "source", e->source));
 		html(req, "</td>");
 		cell(req, TX_HRS_PROGRAMME_TITLE, "title-cell");
 		html_text(req, e->title);
@@ -626,8 +626,8 @@ void page_person_hours_export(struct request *req)
 		/* the words of the page, in Chinese whatever the page's
 		 * language: the file goes to offices */
 		const char *cells[9] = {
-			x->day, fmt(req, x->hours10), text_enum(LANG_ZH, "hours_category", x->category),
-			text_enum(LANG_ZH, "hours_source", x->source), x->title, x->issuer, x->record_id,
+			x->day, fmt(req, x->hours10), text_enum(LANG_ZH, "category", x->category),
+			text_enum(LANG_ZH, "source", x->source), x->title, x->issuer, x->record_id,
 			x->reverses, x->reason,
 		};
 

@@ -134,7 +134,7 @@ void page_programmes(struct request *req)
 	html(req, "</div>\n<form class=\"filters registry-filters\" method=\"get\" action=\"/programmes\">");
 	registry_filter_search(req, f.q, TX_PRG_SEARCH);
 	registry_filter_select(req, "category", TX_PRG_CATEGORY, hours_categories,
-			       "programme_category", f.category);
+			       "category", f.category);
 	registry_filter_select(req, "mode", TX_PRG_MODE, programme_modes, "programme_mode", f.mode);
 	registry_filter_select(req, "level", TX_PRG_LEVEL, programme_levels, "programme_level",
 			       f.level);
@@ -181,7 +181,7 @@ void page_programmes(struct request *req)
 		html_text(req, p->centre_name);
 		html(req, "</td>");
 		registry_td(req, TX_PRG_CATEGORY, NULL);
-		html_text(req, text_enum(req->lang, "programme_category", p->category));
+		html_text(req, text_enum(req->lang, "category", p->category));
 		html(req, " · ");
 		html_text(req, text_enum(req->lang, "programme_mode", p->mode));
 		html(req, "</td>");
@@ -497,7 +497,7 @@ static void programme_page(struct request *req, const struct programme *p,
 	status_tag(req, p->status);
 	html(req, "</dd>");
 	registry_fact(req, TX_PRG_ORGANISER, p->centre_name);
-	registry_fact(req, TX_PRG_CATEGORY, text_enum(req->lang, "programme_category", p->category));
+	registry_fact(req, TX_PRG_CATEGORY, text_enum(req->lang, "category", p->category));
 	registry_fact(req, TX_PRG_LEVEL, text_enum(req->lang, "programme_level", p->level));
 	registry_fact(req, TX_PRG_MODE, text_enum(req->lang, "programme_mode", p->mode));
 	registry_fact(req, TX_PRG_HOURS, hours_text(req, p->hours10));
@@ -747,7 +747,7 @@ static void programme_form(struct request *req, const struct programme *p, bool 
 			centre_select(req, posted ? req_form(req, "centre") : NULL, fe);
 	}
 	registry_input(req, &f_title, "text", fe);
-	registry_select(req, &f_cat, hours_categories, NULL, "programme_category", true, fe);
+	registry_select(req, &f_cat, hours_categories, NULL, "category", true, fe);
 	registry_select(req, &f_level, programme_levels, NULL, "programme_level", !p, fe);
 	registry_select(req, &f_mode, programme_modes, NULL, "programme_mode", false, fe);
 	registry_input(req, &f_hours, "text", fe);

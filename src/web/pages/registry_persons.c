@@ -243,6 +243,14 @@ void page_person(struct request *req)
 		html_text(req, T(req, TX_REG_EDIT));
 		html(req, "</a>");
 	}
+	if (registry_view_person_permits(&req->who, PERM_HOURS_READ, &p)) {
+		/* her hours (issue 5): the record a person's page is most asked for */
+		html(req, "<a class=\"button\" href=\"");
+		person_link(req, &p, "/hours");
+		html(req, "\">");
+		html_text(req, T(req, TX_HRS_HOURS));
+		html(req, "</a>");
+	}
 	html(req, "<p class=\"scope\">");
 	html_text(req, p.school_name ? p.school_name : p.centre_name);
 	html(req, "</p></div>\n");
