@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 DB ?= var/demo.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench bench-province clean
 
 all: build
 
@@ -37,6 +37,11 @@ test: build
 bench: build
 	bench/http.sh
 	bench/import.sh
+	bench/rush.sh
+
+# a province: 1,000,000 persons and 20,000,000 hours records (about an hour)
+bench-province: build
+	bench/province.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) tests/e2e/out

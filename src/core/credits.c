@@ -115,9 +115,12 @@ static const char sql_totals_range[] =
 	" SELECT person_id, year, category, sum(hours10) FROM ledger NOT INDEXED"
 	" WHERE id > ? GROUP BY person_id, year, category"
 	" ON CONFLICT (person_id, year, category) DO UPDATE SET hours10 = hours10 + excluded.hours10";
-/* a bulk import's pages stay in memory rather than spill to the WAL
- * half way; the server's connections keep tdc's usual 64 MB */
-static const char sql_cache_big[] = "PRAGMA cache_size = -262144";
+/* A bulk import's pages stay in memory rather than spill to the WAL half
+ * way: a page read back from a WAL of millions of uncommitted frames (the
+ * index rebuild reads the whole table) costs a probe of every WAL hash
+ * table.  Up to 1 GiB, only as far as used; the server's connections keep
+ * tdc's usual 64 MB. */
+static const char sql_cache_big[] = "PRAGMA cache_size = -1048576";
 static const char sql_cache_usual[] = "PRAGMA cache_size = -65536";
 
 static int exec(struct store *s, const char *sql)
