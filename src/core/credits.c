@@ -31,7 +31,8 @@ struct pending {
 	char record_id[RECORD_ID_MAX + 1];
 	char day[DATE_LEN + 1];
 	char id_number[ID_NUMBER_LEN + 1];
-	char *title, *issuer;            /* malloc'd, or NULL */
+	bool has_title, has_issuer;
+	char title[TITLE_MAX * 4 + 1], issuer[TITLE_MAX * 4 + 1];
 };
 
 struct credits {
@@ -55,10 +56,20 @@ struct credits {
 	struct pending batch[BATCH];
 	int nbatch;
 	char *batch_sql;
+	/* a bulk import's Bloom filter of the record numbers in the ledger and
+	 * in the file so far: a number it has never seen needs no look in the
+	 * ledger's index (20 M of them: a second per million rows saved) */
+	uint64_t *bloom;
+	size_t bloom_bits;   /* a power of two */
 };
 
 static int flush(struct credits *c);
 static void pending_clear(struct pending *p);
+
+bool credits_bulk(bool dry_run, long expected_rows)
+{
+	return !dry_run && expected_rows >= BULK_ROWS;
+}
 
 long credits_rows_in_bytes(size_t bytes)
 {
@@ -69,6 +80,7 @@ long credits_rows_in_bytes(size_t bytes)
 
 static const char sql_person[] = "SELECT id FROM persons WHERE id_number = ?";
 static const char sql_all_persons[] = "SELECT id_number, id FROM persons";
+static const char sql_all_records[] = "SELECT record_id FROM ledger";
 static const char sql_count_persons[] = "SELECT count(*) FROM persons";
 static const char sql_person_scoped[] =
 	"SELECT p.id, s.code, s.district_code, s.stage, s.ownership, c.code"
@@ -141,6 +153,54 @@ static size_t id_hash(const char *id, size_t mask)
 	return (size_t)(h ^ (h >> 29)) & mask;
 }
 
+static uint64_t text_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h ^ (h >> 31);
+}
+
+/* Four probes by double hashing: about 1 % false hits at 10 bits a number. */
+static bool bloom_test_set(struct credits *c, const char *record_id, bool set)
+{
+	uint64_t h = text_hash(record_id), step = (h >> 32) | 1;
+	bool all = true;
+
+	for (int i = 0; i < 4; i++) {
+		size_t bit = (size_t)(h + (uint64_t)i * step) & (c->bloom_bits - 1);
+		uint64_t mask = 1ULL << (bit & 63);
+
+		if (!(c->bloom[bit >> 6] & mask)) {
+			all = false;
+			if (!set)
+				return false;
+			c->bloom[bit >> 6] |= mask;
+		}
+	}
+	return all;
+}
+
+static int load_records(struct credits *c, long expected_rows)
+{
+	struct stmt *st;
+	size_t bits = 1 << 20;
+	int rc;
+
+	while (bits < ((size_t)c->max_id + (size_t)expected_rows) * 10)
+		bits *= 2;
+	if (!(c->bloom = calloc(bits / 64, sizeof *c->bloom)))
+		return 0; /* no memory to spare: look each number up instead */
+	c->bloom_bits = bits;
+	if (store_prepare(c->s, sql_all_records, &st) != 0)
+		return -1;
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		bloom_test_set(c, stmt_text(st, 0), true);
+	stmt_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
 static int load_persons(struct credits *c)
 {
 	struct stmt *st;
@@ -196,12 +256,12 @@ int credits_begin(struct store *s, bool dry_run, long expected_rows,
 		goto fail_db;
 	c->max_id = stmt_int(st, 0);
 	stmt_done(st);
-	if (!dry_run && expected_rows >= BULK_ROWS) {
+	if (credits_bulk(dry_run, expected_rows)) {
 		c->bulk = true;
 		if (exec(s, sql_drop_trigger) < 0)
 			goto fail_db;
 		exec(s, sql_cache_big); /* only speed: failing it is no reason to stop */
-		if (!scope && load_persons(c) < 0)
+		if ((!scope && load_persons(c) < 0) || load_records(c, expected_rows) < 0)
 			goto fail_db;
 		/* rebuilding costs all rows, keeping it up costs the new ones
 		 * several times over: drop it when the file is not small
@@ -256,6 +316,7 @@ void credits_free(struct credits *c)
 		pending_clear(&c->batch[i]);
 	free(c->batch_sql);
 	free(c->seen);
+	free(c->bloom);
 	free(c->persons);
 	free(c);
 }
@@ -495,9 +556,7 @@ static int compare_existing(struct credits *c, const struct checked *v, struct f
 
 static void pending_clear(struct pending *p)
 {
-	free(p->title);
-	free(p->issuer);
-	p->title = p->issuer = NULL;
+	p->has_title = p->has_issuer = false;
 }
 
 static int bind_pending(struct credits *c, struct stmt *st, int base, const struct pending *p)
@@ -505,8 +564,9 @@ static int bind_pending(struct credits *c, struct stmt *st, int base, const stru
 	return stmt_bind_text(st, base + 1, p->record_id) || stmt_bind_int(st, base + 2, p->person_id) ||
 	       stmt_bind_text(st, base + 3, p->day) || stmt_bind_int(st, base + 4, atoi(p->day)) ||
 	       stmt_bind_int(st, base + 5, p->hours10) || stmt_bind_text(st, base + 6, p->category) ||
-	       stmt_bind_text(st, base + 7, p->source) || stmt_bind_text(st, base + 8, p->title) ||
-	       stmt_bind_text(st, base + 9, p->issuer) || stmt_bind_text(st, base + 10, c->author) ||
+	       stmt_bind_text(st, base + 7, p->source) ||
+	       stmt_bind_text(st, base + 8, p->has_title ? p->title : NULL) ||
+	       stmt_bind_text(st, base + 9, p->has_issuer ? p->issuer : NULL) || stmt_bind_text(st, base + 10, c->author) ||
 	       stmt_bind_text(st, base + 11, c->now) ? -1 : 0;
 }
 
@@ -566,8 +626,8 @@ static int in_batch(struct credits *c, const struct checked *v, struct field_err
 			continue;
 		if (p->person_id == v->person_id && !strcmp(p->day, v->day) &&
 		    p->hours10 == v->hours10 && !strcmp(p->category, v->category) &&
-		    !strcmp(p->source, v->source) && same_text(p->title, v->title) &&
-		    same_text(p->issuer, v->issuer))
+		    !strcmp(p->source, v->source) && same_text(p->has_title ? p->title : NULL, v->title) &&
+		    same_text(p->has_issuer ? p->issuer : NULL, v->issuer))
 			return 1;
 		field_error2(fe, "record_id", "记录编号 %s 在本文件中出现过且内容不同",
 			     "the record number %s is also earlier in this file, with other values",
@@ -613,15 +673,22 @@ int credits_row(struct credits *c, const struct credit_in *in, struct field_erro
 		return 0;
 	}
 	/* in the ledger already, from before or from an earlier batch of
-	 * this file; or in the batch not yet written */
-	if ((rc = compare_existing(c, &v, fe, &found)) < 0)
-		return rc;
-	if (!found && (rc = in_batch(c, &v, fe)) < 0)
-		return -1;
-	if (found || rc == 1) {
-		*outcome = CREDIT_DUPLICATE;
-		return 0;
+	 * this file; or in the batch not yet written (a number the filter
+	 * has not seen is in neither) */
+	found = false;
+	rc = 0;
+	if (!c->bloom || bloom_test_set(c, v.record_id, false)) {
+		if ((rc = compare_existing(c, &v, fe, &found)) < 0)
+			return rc;
+		if (!found && (rc = in_batch(c, &v, fe)) < 0)
+			return -1;
+		if (found || rc == 1) {
+			*outcome = CREDIT_DUPLICATE;
+			return 0;
+		}
 	}
+	if (c->bloom)
+		bloom_test_set(c, v.record_id, true);
 	{
 		struct pending *p = &c->batch[c->nbatch];
 
@@ -632,12 +699,13 @@ int credits_row(struct credits *c, const struct credit_in *in, struct field_erro
 		snprintf(p->record_id, sizeof p->record_id, "%s", v.record_id);
 		memcpy(p->day, v.day, sizeof p->day);
 		memcpy(p->id_number, v.id_number, sizeof p->id_number);
-		p->title = v.title ? strdup(v.title) : NULL;
-		p->issuer = v.issuer ? strdup(v.issuer) : NULL;
-		if ((v.title && !p->title) || (v.issuer && !p->issuer)) {
-			pending_clear(p);
-			return -2;
-		}
+		/* checked to TITLE_MAX characters: they fit */
+		p->has_title = v.title != NULL;
+		p->has_issuer = v.issuer != NULL;
+		if (v.title)
+			snprintf(p->title, sizeof p->title, "%s", v.title);
+		if (v.issuer)
+			snprintf(p->issuer, sizeof p->issuer, "%s", v.issuer);
 		c->nbatch++;
 	}
 	if (c->nbatch == BATCH && flush(c) < 0)

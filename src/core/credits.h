@@ -63,5 +63,9 @@ int credits_template(const char *path, struct err *e);
 
 /* How many rows a file of this many bytes holds, roughly. */
 long credits_rows_in_bytes(size_t bytes);
+/* Will an import of this many rows take the bulk path?  Then the caller
+ * may switch foreign keys off around its transaction: every person is
+ * looked up by credits_row() before it is written. */
+bool credits_bulk(bool dry_run, long expected_rows);
 
 #endif

@@ -197,6 +197,12 @@ int store_exec_script(struct store *s, const char *sql, struct err *err)
 	return map_rc(rc);
 }
 
+int store_foreign_keys(struct store *s, bool on)
+{
+	return map_rc(sqlite3_exec(s->db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF",
+				   NULL, NULL, NULL));
+}
+
 int store_prepare(struct store *s, const char *sql, struct stmt **out)
 {
 	size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;

@@ -65,6 +65,10 @@ int store_rollback(struct store *s);
 bool store_in_transaction(struct store *s);
 
 int store_exec_script(struct store *s, const char *sql, struct err *err);
+/* Foreign-key enforcement of this connection, on by default.  Off only
+ * around a bulk load that checks every reference itself (core/credits.c),
+ * and only outside a transaction (SQLite ignores it inside one). */
+int store_foreign_keys(struct store *s, bool on);
 
 int store_prepare(struct store *s, const char *sql, struct stmt **out);
 /* For SQL joined at run time from constant fragments (never from input):

@@ -264,6 +264,8 @@ static void bulk_path_keeps_the_schema_and_totals(void **state)
 			      " sql = 'CREATE INDEX ledger_person ON ledger(person_id, year, category,"
 			      " hours10)'"), 1);
 	assert_int_equal(q(x, "SELECT count(*) FROM settings WHERE key LIKE 'ledger.%'"), 0);
+	/* foreign keys, off around the bulk transaction, are on again */
+	assert_int_equal(q(x, "PRAGMA foreign_keys"), 1);
 	/* the trigger works again: a single row keeps the totals */
 	assert_int_equal(fixture_exec(x->db.s,
 		"INSERT INTO ledger (record_id, person_id, day, year, hours10, category, source,"
