@@ -308,6 +308,28 @@ static int write_mark(struct store *s, int64_t session_id, const struct att_mark
 	return stmt_run(st) < 0 ? -1 : 0;
 }
 
+/* Attendance is a record of what happened: a session still to come has
+ * none to mark (the organiser's sheet and file alike; a scan is held to
+ * the day itself).  Dates compare in the centre's local time, as the
+ * timetable is written. */
+static int session_has_begun(const struct att_session *session, struct err *err)
+{
+	time_t now = time(NULL);
+	struct tm local;
+	char day[16];
+
+	if (!localtime_r(&now, &local) || strftime(day, sizeof day, "%Y-%m-%d", &local) != 10) {
+		err_set(err, ERR_INTERNAL, "cannot read the local time");
+		return -1;
+	}
+	if (strcmp(session->day, day) > 0) {
+		err_field(err, ERR_CONFLICT, "day", "this session is on %s, still to come: "
+			  "attendance is marked on or after its day", session->day);
+		return -1;
+	}
+	return 0;
+}
+
 int attendance_mark(struct store *s, const struct att_session *session, const struct att_mark *marks,
 		    int n, const struct actor *by, struct err *err)
 {
@@ -318,6 +340,8 @@ int attendance_mark(struct store *s, const struct att_session *session, const st
 		err_set(err, ERR_INVALID, "nobody to mark");
 		return -1;
 	}
+	if (session_has_begun(session, err) < 0)
+		return -1;
 	if (store_begin(s, STORE_WRITE) < 0)
 		return db_fail(s, NULL, err, "cannot mark attendance");
 	clock_now_iso(now);
@@ -567,6 +591,8 @@ int attendance_import(struct store *s, const struct att_session *session, const 
 
 	memset(report, 0, sizeof *report);
 	arena_init(&a);
+	if (session_has_begun(session, err) < 0)
+		goto done;
 	if (read_file(&a, data, len, report, &lines, &n, err) < 0)
 		goto done;
 	if (store_begin(s, STORE_WRITE) < 0) {

@@ -206,6 +206,12 @@ int completion_run(struct store *s, const struct att_programme *p, const char *t
 	if (session_facts(s, p->id, &sessions, last_day, err) < 0 ||
 	    completion_overview(s, &a, p, &rows, &n, err) < 0)
 		goto fail;
+	/* the hours count on the day the training ended: never a day to come */
+	if (sessions && today && strcmp(last_day, today) > 0) {
+		err_set(err, ERR_CONFLICT, "the last session is on %s: complete the programme after "
+			"it has taken place", last_day);
+		goto fail;
+	}
 	for (int i = 0; i < n; i++) {
 		char record_id[48];
 		struct ledger_new e = {

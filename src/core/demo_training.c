@@ -31,46 +31,53 @@ struct demo_programme {
 	/* audience, NULL for none; stage "*" means the demo teacher's school's */
 	const char *role, *stage, *subject, *region;
 	const char *topics[4];
+	/* its sessions are today, one after another, not weeks after the
+	 * window: a programme the demo's users can run through to the end
+	 * (attendance, completion, hours) the day they try it */
+	bool today;
 };
 
 static const struct demo_programme programmes[] = {
 	{ "440106", "%d年天河区中小学教师信息技术应用能力提升工程2.0校本研修", "it2", "district",
 	  "blended", 300, 200, -10, 20, "published", 3, NULL, NULL, NULL, "440106",
-	  { "多媒体教学环境下的学科教学设计", "智慧课堂工具实操", "校本研修成果展示" } },
+	  { "多媒体教学环境下的学科教学设计", "智慧课堂工具实操", "校本研修成果展示" }, false },
 	{ "440106", "%d年天河区小学数学新课标专题研修", "thematic", "district", "face_to_face", 240,
 	  60, -7, 14, "published", 4, NULL, "*", "数学", NULL,
 	  { "新课标解读：核心素养导向的数学教学", "大单元教学设计工作坊", "课例研讨：图形与几何",
-	    "作业设计与评价" } },
+	    "作业设计与评价" }, false },
 	{ "440106", "%d年天河区新入职教师规范化培训", "new_teacher", "district", "face_to_face", 480,
 	  80, 5, 30, "published", 4, "teacher", NULL, NULL, NULL,
-	  { "师德规范与教育法规", "班级管理入门", "课堂教学基本功", "说课与评课" } },
+	  { "师德规范与教育法规", "班级管理入门", "课堂教学基本功", "说课与评课" }, false },
 	{ "440105", "%d年海珠区初中英语听说教学专题研修", "thematic", "district", "face_to_face",
 	  180, 50, -5, 15, "published", 2, NULL, "junior", "英语", NULL,
-	  { "中考听说考试改革与教学对策", "听说课例观摩与研讨" } },
+	  { "中考听说考试改革与教学对策", "听说课例观摩与研讨" }, false },
 	{ "440104", "%d年越秀区中小学班主任能力提升培训", "improvement", "district", "face_to_face",
 	  240, 100, 20, 45, "draft", 3, NULL, NULL, NULL, "440104",
-	  { "班级文化建设", "家校沟通的方法", "学生心理危机识别与干预" } },
+	  { "班级文化建设", "家校沟通的方法", "学生心理危机识别与干预" }, false },
 	{ "440111", "%d年白云区中小学心理健康教育教师专题培训", "thematic", "district", "blended",
 	  120, 60, -60, -30, "closed", 3, NULL, NULL, "心理健康", NULL,
-	  { "学生常见心理问题辨识", "团体心理辅导设计", "个案研讨" } },
+	  { "学生常见心理问题辨识", "团体心理辅导设计", "个案研讨" }, false },
 	{ "gz-yx", "%d年广州市初中语文骨干教师高级研修班", "key_teacher", "city", "face_to_face", 600,
 	  40, -12, 18, "published", 4, NULL, "junior", "语文", NULL,
-	  { "整本书阅读教学", "写作教学的序列设计", "名师课堂观摩", "课题研究方法" } },
+	  { "整本书阅读教学", "写作教学的序列设计", "名师课堂观摩", "课题研究方法" }, false },
 	{ "gz-yey", "%d年广州市幼儿园园长任职资格培训", "qualification", "city", "face_to_face",
 	  1200, 50, -3, 25, "published", 3, "director", "kindergarten", NULL, NULL,
-	  { "幼儿园保育教育质量评估指南解读", "园所管理与安全", "园本教研的组织" } },
+	  { "幼儿园保育教育质量评估指南解读", "园所管理与安全", "园本教研的组织" }, false },
 	{ "gz-zz", "%d年广州市中职学校“双师型”教师专业技能提升培训", "improvement", "city",
 	  "blended", 360, 60, -8, 22, "published", 3, NULL, "vocational", NULL, NULL,
-	  { "产教融合与课程开发", "技能大赛指导", "企业实践汇报" } },
+	  { "产教融合与课程开发", "技能大赛指导", "企业实践汇报" }, false },
 	{ "gz-yc", "%d年广州市中小学教师网络研修：人工智能与学科教学融合", "online", "city", "online",
 	  200, 500, -15, 30, "published", 2, NULL, NULL, NULL, NULL,
-	  { "生成式人工智能的课堂应用（直播）", "人工智能教学案例分享（直播）" } },
+	  { "生成式人工智能的课堂应用（直播）", "人工智能教学案例分享（直播）" }, false },
 	{ "gz-zxx", "%d年广州市特殊教育教师专题培训", "special_education", "city", "face_to_face",
 	  300, 40, -4, 21, "published", 2, NULL, "special", NULL, NULL,
-	  { "融合教育与随班就读支持", "个别化教育计划的制订" } },
+	  { "融合教育与随班就读支持", "个别化教育计划的制订" }, false },
 	{ "gz-mb", "%d年广州市民办学校教师师德师风专题培训", "thematic", "city", "blended", 120,
 	  150, -6, 24, "published", 2, NULL, NULL, NULL, NULL,
-	  { "新时代教师职业行为准则", "师德案例警示教育" } },
+	  { "新时代教师职业行为准则", "师德案例警示教育" }, false },
+	{ "440106", "%d年天河区课堂观察与诊断工作坊（今日开课）", "school_based", "district",
+	  "face_to_face", 60, 40, -14, 1, "published", 2, NULL, NULL, NULL, "440106",
+	  { "课堂观察量表的使用", "课例诊断与反馈" }, true },
 };
 
 static const char *const venue_names[] = { "第一报告厅", "多媒体教室（二）", "研训楼三楼会议室" };
@@ -250,7 +257,7 @@ int demo_training_create(struct store *s, const char *today, const char *teacher
 			char day[DATE_LEN + 1];
 			int tr = local * 2 + (k % 2);
 
-			date_from_days(t + d->close + 5 + 7 * k, day);
+			date_from_days(d->today ? t : t + d->close + 5 + 7 * k, day);
 			if (store_prepare(s, SQL_SESSION, &st) < 0)
 				return STORE_ERROR;
 			stmt_bind_int(st, 1, pid);

@@ -472,6 +472,45 @@ static void draft_programme_is_not_completed(void **state)
 	arena_free(a);
 }
 
+/* Attendance records what happened: a session to come has none to mark,
+ * and a programme is completed after its last session, never before (its
+ * hours would be dated in the future). */
+static void nothing_before_it_happens(void **state)
+{
+	struct arena *a = arena_new();
+	struct att_programme p;
+	struct att_session later = { .id = 3, .programme_id = 1, .day = "2099-01-01",
+				     .starts = "09:00", .ends = "12:00", .topic = "" };
+	struct att_mark m = { .person_id = 1, .present = 1 };
+	struct completion_counts c;
+	struct err err = { 0 };
+	static const char csv[] = "身份证号,出勤\n";
+
+	assert_int_equal(fixture_exec(db(state), "INSERT INTO programme_sessions (id, programme_id, day,"
+				      " starts, ends) VALUES (3, 1, '2099-01-01', '09:00', '12:00')"), 0);
+	assert_int_equal(attendance_mark(db(state), &later, &m, 1, &admin, &err), -1);
+	assert_int_equal(err.code, ERR_CONFLICT);
+	assert_non_null(strstr(err.message, "still to come"));
+	{
+		struct att_import_report report;
+
+		err_clear(&err);
+		assert_int_equal(attendance_import(db(state), &later, csv, sizeof csv - 1, &admin, &report,
+						   &err), -1);
+		assert_int_equal(err.code, ERR_CONFLICT);
+	}
+	assert_int_equal(fixture_int(db(state), "SELECT count(*) FROM attendance WHERE session_id = 3"), 0);
+	load(state, a, &p, NULL, NULL);
+	err_clear(&err);
+	assert_int_equal(completion_run(db(state), &p, "2026-11-23", &admin, &c, &err), -1);
+	assert_int_equal(err.code, ERR_CONFLICT);
+	assert_non_null(strstr(err.message, "2099-01-01"));
+	assert_int_equal(fixture_int(db(state), "SELECT count(*) FROM ledger WHERE programme_id = 1"
+				     " AND day = '2099-01-01'"), 0);
+	assert_int_equal(fixture_exec(db(state), "DELETE FROM programme_sessions WHERE id = 3"), 0);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -482,6 +521,7 @@ int main(void)
 		cmocka_unit_test(sheet_marks_only_seated),
 		cmocka_unit_test(import_file),
 		cmocka_unit_test(draft_programme_is_not_completed),
+		cmocka_unit_test(nothing_before_it_happens),
 		cmocka_unit_test(completion_exactly_once),
 		cmocka_unit_test(rule_with_pass_mark),
 	};

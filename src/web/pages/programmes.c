@@ -357,17 +357,20 @@ static void sessions_table(struct request *req, const struct programme *p, bool 
 				registry_td(req, TX_ACTIONS, "actions");
 				html(req, "<a href=\"/programmes/");
 				html_url_arg(req, p->code);
-				html_textf(req, "/sessions/%lld/attendance\">", (long long)x->id);
+				html_textf(req, "/sessions/%lld/attendance", (long long)x->id);
+				html(req, "\">");
 				html_text(req, T(req, TX_ATT_SHEET));
 				html(req, "</a> <a href=\"/programmes/");
 				html_url_arg(req, p->code);
-				html_textf(req, "/sessions/%lld/qr\">", (long long)x->id);
+				html_textf(req, "/sessions/%lld/qr", (long long)x->id);
+				html(req, "\">");
 				html_text(req, T(req, TX_ATT_QR_TITLE));
 				html(req, "</a> ");
 				if (!x->has_attendance) {
 					html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
 					html_url_arg(req, p->code);
-					html_textf(req, "/sessions/%lld/delete\">", (long long)x->id);
+					html_textf(req, "/sessions/%lld/delete", (long long)x->id);
+					html(req, "\">");
 					html_csrf(req);
 					html(req, "<button type=\"submit\" class=\"danger\">");
 					html_text(req, T(req, TX_PRG_REMOVE));
@@ -526,7 +529,8 @@ static void programme_page(struct request *req, const struct programme *p,
 		html_text(req, T(req, !strcmp(mine->status, "seated") ? TX_ENR_SEATED : TX_ENR_WAITING));
 		html(req, "</strong> · ");
 		html_text(req, T(req, TX_ENR_POSITION));
-		html_textf(req, " %d</p>", mine->position);
+		html_textf(req, " %d", mine->position);
+		html(req, "</p>");
 		if (strcmp(p->status, "completed") && strcmp(p->status, "cancelled")) {
 			html(req, "<form class=\"inline\" method=\"post\" action=\"/programmes/");
 			html_url_arg(req, p->code);
