@@ -208,8 +208,8 @@ int completion_run(struct store *s, const struct att_programme *p, const char *t
 		goto fail;
 	/* the hours count on the day the training ended: never a day to come */
 	if (sessions && today && strcmp(last_day, today) > 0) {
-		err_set(err, ERR_CONFLICT, "the last session is on %s: complete the programme after "
-			"it has taken place", last_day);
+		err_field(err, ERR_CONFLICT, "last_day", "the last session is on %s: complete the "
+			  "programme after it has taken place", last_day);
 		goto fail;
 	}
 	for (int i = 0; i < n; i++) {

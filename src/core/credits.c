@@ -731,7 +731,7 @@ int credits_template(const char *path, struct err *e)
 		{ "发证单位", 24, true, NULL },
 	};
 	static const char *const example[] = {
-		"440106198507150023", "2026-03-15", "2.5", "专题研修", "小学数学新课标专题研修",
+		"440106198507150027", "2026-03-15", "2.5", "专题研修", "小学数学新课标专题研修",
 		"培训项目", "GZ2026-000001", "天河区教师发展中心",
 	};
 	struct table_target to = { .path = path };

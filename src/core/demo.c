@@ -1480,8 +1480,13 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 	/* issue 5 anchor: programmes */
 	{
 		char today[11];
+		struct tm local;
 
-		strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		/* the timetable is in the centres' local time, as the attendance
+		 * and completion checks read it: "today" is the local day */
+		if (!localtime_r(&now, &local))
+			local = tm;
+		strftime(today, sizeof today, "%Y-%m-%d", &local);
 		if (demo_training_create(s, today, g.schools[g.summary_school].code) < 0)
 			goto fail_db;
 	}

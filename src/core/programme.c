@@ -990,9 +990,11 @@ static int check_programme(struct store *s, struct arena *a, const struct progra
 		int32_t h = 0;
 		enum hours_error e = hours_parse(in->hours, &h);
 
-		if (e != HOURS_OK)
-			field_error_pair(fe, "hours", arena_printf(a, "学时：%s", hours_error_text(e, 0)),
-					 arena_printf(a, "hours: %s", hours_error_text(e, 1)));
+		/* a programme's hours are never a correction: no reversal hint */
+		if (e == HOURS_NEGATIVE)
+			field_error_pair(fe, "hours", "学时应大于 0", "hours must be more than 0");
+		else if (e != HOURS_OK)
+			field_error_pair(fe, "hours", hours_error_text(e, 0), hours_error_text(e, 1));
 		v->hours10 = h;
 	}
 	if ((fields & PG_CAPACITY) &&

@@ -80,7 +80,7 @@ enum { FIELD_ERRORS_MAX = 16 };
 struct field_errors {
 	int n;
 	struct {
-		char field[24];
+		char field[48];         /* "sessions[0].trainer_id_number" */
 		char message[200];      /* English: the API, the command line, import reports */
 		char message_zh[240];   /* Chinese, for the pages; "" when only English */
 	} e[FIELD_ERRORS_MAX];

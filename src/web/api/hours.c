@@ -365,7 +365,18 @@ void api_person_hours_add(struct request *req)
 		return;
 	}
 	in.date = member(body, "date", &fe);
-	in.hours = member(body, "hours", &fe);
+	{
+		/* hours as a string ("2.5") or, as the programme API takes them,
+		 * a JSON number: printed back and read by hours_parse() all the same */
+		json_t *h = json_object_get(body, "hours");
+
+		if (json_is_integer(h))
+			in.hours = arena_printf(req->arena, "%lld", (long long)json_integer_value(h));
+		else if (json_is_real(h))
+			in.hours = arena_printf(req->arena, "%.10g", json_real_value(h));
+		else
+			in.hours = member(body, "hours", &fe);
+	}
 	in.category = member(body, "category", &fe);
 	in.title = member(body, "title", &fe);
 	in.reason = member(body, "reason", &fe);

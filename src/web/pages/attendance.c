@@ -323,7 +323,9 @@ void page_attendance_save(struct request *req)
 		/* someone withdrew between the page and the save: show it again */
 		struct sheet_notice notice = { "error", err.message, NULL, NULL };
 
-		if (err.code != ERR_INVALID) {
+		if (err.code == ERR_CONFLICT && !strcmp(err.field, "day")) {
+			notice.message = T(req, TX_ATT_E_FUTURE); /* a session still to come */
+		} else if (err.code != ERR_INVALID) {
 			req_error(req, 500);
 			return;
 		}
@@ -359,6 +361,12 @@ void page_attendance_file(struct request *req)
 		return;
 	}
 	if (attendance_import(req->store, &s, file->data, file->len, &who, report, &err) != 0) {
+		if (err.code == ERR_CONFLICT && !strcmp(err.field, "day")) {
+			notice.message = T(req, TX_ATT_E_FUTURE); /* a session still to come */
+			req->status = 409;
+			sheet_page(req, &p, &s, &notice);
+			return;
+		}
 		if (err.code != ERR_INVALID) {
 			req_error(req, 500);
 			return;
@@ -752,7 +760,8 @@ void page_programme_complete(struct request *req)
 			return;
 		}
 		req->status = 409;
-		overview_page(req, &p, "error", T(req, TX_ATT_E_CANNOT_COMPLETE));
+		overview_page(req, &p, "error", T(req, !strcmp(err.field, "last_day")
+						      ? TX_ATT_E_COMPLETE_FUTURE : TX_ATT_E_CANNOT_COMPLETE));
 		return;
 	}
 	req_redirect(req, arena_printf(req->arena, "%s/attendance?done=complete&issued=%d&already=%d&not_met=%d",
