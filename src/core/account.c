@@ -248,15 +248,8 @@ int account_list(struct store *s, struct arena *a, const char *q, const char *ro
 	stmt_bind_text(st, 2, role && *role ? role : NULL);
 	stmt_bind_text(st, 3, now);
 	while ((rc = stmt_step(st)) == STORE_ROW) {
-		if (*n == cap) {
-			struct account_row *bigger = arena_alloc(a, sizeof **rows * (size_t)cap * 2);
-
-			if (!bigger)
-				break;
-			memcpy(bigger, *rows, sizeof **rows * (size_t)cap);
-			*rows = bigger;
-			cap *= 2;
-		}
+		if (*n == cap && arena_grow(a, rows, &cap, sizeof **rows) < 0)
+			break;
 		struct account_row *r = &(*rows)[(*n)++];
 
 		r->id = stmt_int(st, 0);

@@ -926,16 +926,9 @@ int enrolment_quotas(struct store *s, struct arena *a, int64_t programme_id,
 	while ((rc = stmt_step(st)) == STORE_ROW) {
 		struct quota_row *r;
 
-		if (*n == cap) {
-			struct quota_row *more = arena_alloc(a, (size_t)cap * 2 * sizeof *more);
-
-			if (!more) {
-				rc = STORE_ERROR;
-				break;
-			}
-			memcpy(more, *rows, (size_t)cap * sizeof *more);
-			*rows = more;
-			cap *= 2;
+		if (*n == cap && arena_grow(a, rows, &cap, sizeof **rows) < 0) {
+			rc = STORE_ERROR;
+			break;
 		}
 		r = &(*rows)[(*n)++];
 		r->school_code = arena_strdup(a, stmt_text(st, 0));
@@ -1184,16 +1177,9 @@ int enrolment_list(struct store *s, struct arena *a, int64_t programme_id,
 		while ((rc = stmt_step(st)) == STORE_ROW) {
 			struct enrolment_row *r;
 
-			if (*n == cap) {
-				struct enrolment_row *more = arena_alloc(a, (size_t)cap * 2 * sizeof *more);
-
-				if (!more) {
-					rc = STORE_ERROR;
-					break;
-				}
-				memcpy(more, *rows, (size_t)cap * sizeof *more);
-				*rows = more;
-				cap *= 2;
+			if (*n == cap && arena_grow(a, rows, &cap, sizeof **rows) < 0) {
+				rc = STORE_ERROR;
+				break;
 			}
 			r = &(*rows)[(*n)++];
 			memset(r, 0, sizeof *r);
@@ -1267,16 +1253,9 @@ int enrolment_of_person(struct store *s, struct arena *a, int64_t person_id,
 	while ((rc = stmt_step(st)) == STORE_ROW) {
 		struct my_enrolment *r;
 
-		if (*n == cap) {
-			struct my_enrolment *more = arena_alloc(a, (size_t)cap * 2 * sizeof *more);
-
-			if (!more) {
-				rc = STORE_ERROR;
-				break;
-			}
-			memcpy(more, *rows, (size_t)cap * sizeof *more);
-			*rows = more;
-			cap *= 2;
+		if (*n == cap && arena_grow(a, rows, &cap, sizeof **rows) < 0) {
+			rc = STORE_ERROR;
+			break;
 		}
 		r = &(*rows)[(*n)++];
 		r->programme_code = arena_strdup(a, stmt_text(st, 0));

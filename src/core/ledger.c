@@ -335,17 +335,10 @@ int ledger_person_year(struct store *s, struct arena *a, int64_t person_id, int 
 	    stmt_bind_int(st, 2, year))
 		goto fail;
 	while ((rc = stmt_step(st)) == STORE_ROW) {
-		if (out->n == cap) {
-			struct ledger_entry *more = arena_alloc(a, (size_t)cap * 2 * sizeof *more);
-
-			if (!more) {
-				stmt_done(st);
-				err_set(err, ERR_INTERNAL, "out of memory");
-				return -1;
-			}
-			memcpy(more, out->entries, (size_t)cap * sizeof *more);
-			out->entries = more;
-			cap *= 2;
+		if (out->n == cap && arena_grow(a, &out->entries, &cap, sizeof *out->entries) < 0) {
+			stmt_done(st);
+			err_set(err, ERR_INTERNAL, "out of memory");
+			return -1;
 		}
 		read_entry(st, a, &out->entries[out->n++]);
 	}

@@ -123,6 +123,21 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+int arena_grow(struct arena *a, void *items, int *cap, size_t elem)
+{
+	void **array = items;
+	void *more;
+
+	if (*cap <= 0 || (size_t)*cap > SIZE_MAX / 2 / elem)
+		return -1;
+	if (!(more = arena_alloc(a, (size_t)*cap * 2 * elem)))
+		return -1;
+	memcpy(more, *array, (size_t)*cap * elem);
+	*array = more;
+	*cap *= 2;
+	return 0;
+}
+
 char *arena_strdup(struct arena *a, const char *s)
 {
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;

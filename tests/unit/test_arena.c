@@ -157,6 +157,35 @@ static void arena_string_helpers(void **state)
 	arena_free(a);
 }
 
+/* Rows read one by one: the array doubles, keeps what it held, and a
+ * size that cannot be doubled is refused with the array left as it was. */
+static void arena_grow_doubles_arrays(void **state)
+{
+	struct arena *a = arena_new();
+	int cap = 2, n = 0;
+	long *items = arena_alloc(a, (size_t)cap * sizeof *items);
+	long *before;
+
+	(void)state;
+	assert_non_null(items);
+	for (long v = 0; v < 1000; v++) {
+		if (n == cap)
+			assert_int_equal(arena_grow(a, &items, &cap, sizeof *items), 0);
+		items[n++] = v * 7;
+	}
+	assert_int_equal(cap, 1024);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(items[i], (long)i * 7);
+	before = items;
+	cap = 0x7fffffff;
+	assert_int_equal(arena_grow(a, &items, &cap, 1u << 30), -1);
+	assert_ptr_equal(items, before);
+	assert_int_equal(cap, 0x7fffffff);
+	cap = 0;
+	assert_int_equal(arena_grow(a, &items, &cap, sizeof *items), -1);
+	arena_free(a);
+}
+
 static void arena_release_then_reuse(void **state)
 {
 	struct arena a;
@@ -422,6 +451,7 @@ int main(void)
 		cmocka_unit_test(arena_memory_is_zeroed),
 		cmocka_unit_test(arena_many_small_and_one_huge),
 		cmocka_unit_test(arena_string_helpers),
+		cmocka_unit_test(arena_grow_doubles_arrays),
 		cmocka_unit_test(arena_release_then_reuse),
 		cmocka_unit_test(arena_reset_keeps_one_block),
 		cmocka_unit_test(arena_zero_size_allocations_are_distinct),
