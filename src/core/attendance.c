@@ -8,6 +8,7 @@
  * 'sheet' (the organiser's sheet), 'csv' (an uploaded file, CSV or a
  * spreadsheet), 'qr' (the teacher's own scans). */
 #include "core/attendance.h"
+#include "core/programme.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,11 +26,10 @@
 #include "store/store.h"
 
 /* ==== Programme facts ====================================================
- * A stand-in for core/programme.h (issue 5, built at the same time): the
- * few reads attendance needs, kept together so that the lead can swap them
- * for programme_get() and friends in one place.  Who manages a programme:
- * the admin of its organising centre (centres.code = the account's scope)
- * or the system admin (authz.h, PERM_PROGRAMMES_MANAGE). */
+ * The few columns of a programme and its sessions that attendance reads,
+ * in one place.  Who manages a programme is programme_manageable()'s rule
+ * (core/programme.h): the admin of its organising centre, or the system
+ * admin. */
 
 #define PROGRAMME_COLUMNS \
 	"SELECT p.id, p.code, p.title, p.category, p.status, c.code, c.name, p.hours10," \
@@ -206,12 +206,10 @@ int attendance_sessions(struct store *s, struct arena *a, int64_t programme_id,
 
 bool attendance_may_manage(const struct principal *who, const struct att_programme *p)
 {
-	if (!principal_signed_in(who))
-		return false;
-	if (who->role == ROLE_SYSADMIN)
-		return true;
-	return who->role == ROLE_CENTRE_ADMIN && p->centre_code && *who->scope &&
-	       !strcmp(who->scope, p->centre_code);
+	/* whoever runs the programme: programme.c's one rule */
+	struct programme pg = { .centre_code = p->centre_code };
+
+	return principal_signed_in(who) && programme_manageable(who, &pg);
 }
 /* ==== end of programme facts ============================================ */
 

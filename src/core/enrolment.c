@@ -17,6 +17,7 @@
 #include "core/audit.h"
 #include "core/authz.h"
 #include "lib/buf.h"
+#include "core/programme.h"
 #include "lib/clock.h"
 #include "lib/idcard.h"
 #include "store/store.h"
@@ -24,9 +25,8 @@
 /* ------------------------------------------------------------------------
  * Programmes and audiences
  *
- * Written here against the schema (003_training.sql) while core/programme.c
- * is built beside this file; once merged, programme_get_by_code() and
- * programme_audience_admits() can replace these three functions.
+ * The programme row as enrolment needs it (seat rules, quotas); who may
+ * enrol is programme_audience_admits()'s, shared with the catalogue.
  * --------------------------------------------------------------------- */
 
 static const char sql_programme[] =
@@ -66,35 +66,15 @@ int enrolment_programme_get(struct store *s, struct arena *a, const char *code,
 	return rc;
 }
 
-/* The audience (programme_audience): for each kind listed, the person must
- * match one of its values; a kind not listed admits everyone.  role is
- * persons.role, stage the school's, subject persons.subject, region the
- * school's district or that district's city. */
-static const char sql_admits[] =
-	"SELECT 1 FROM persons p LEFT JOIN schools s ON s.id = p.school_id"
-	" LEFT JOIN regions r ON r.code = s.district_code"
-	" WHERE p.id = ? AND NOT EXISTS (SELECT 1 FROM programme_audience a"
-	"  WHERE a.programme_id = ? GROUP BY a.kind HAVING max(CASE"
-	"   WHEN a.kind = 'role' AND a.value = p.role THEN 1"
-	"   WHEN a.kind = 'stage' AND a.value = s.stage THEN 1"
-	"   WHEN a.kind = 'subject' AND a.value = p.subject THEN 1"
-	"   WHEN a.kind = 'region' AND (a.value = s.district_code OR a.value = r.parent_code) THEN 1"
-	"   ELSE 0 END) = 0)";
-
-/* 1 admitted, 0 not, negative a store error. */
+/* 1 admitted, 0 not, negative a store error: the audience rule is
+ * programme.c's, the same the catalogue shows. */
 static int audience_admits(struct store *s, int64_t programme_id, int64_t person_id)
 {
-	struct stmt *st;
-	int rc;
+	struct programme p = { .id = programme_id }; /* only the id is read */
+	int rc = 0;
+	bool admitted = programme_audience_admits(s, &p, person_id, &rc);
 
-	if (store_prepare(s, sql_admits, &st) != 0 || stmt_bind_int(st, 1, person_id) != 0 ||
-	    stmt_bind_int(st, 2, programme_id) != 0)
-		return STORE_ERROR;
-	rc = stmt_step(st);
-	stmt_done(st);
-	if (rc < 0)
-		return rc;
-	return rc == STORE_ROW;
+	return rc < 0 ? rc : admitted;
 }
 
 bool enrolment_manages(const struct principal *p, const struct enrol_programme *pg)
@@ -103,10 +83,13 @@ bool enrolment_manages(const struct principal *p, const struct enrol_programme *
 		return true;
 	if (!authz_permits(p, PERM_PROGRAMMES_MANAGE, NULL))
 		return false;
-	if (p->role == ROLE_SYSADMIN)
-		return true;
-	/* a centre runs the enrolment of the programmes it organises */
-	return p->role == ROLE_CENTRE_ADMIN && pg->centre_code && !strcmp(pg->centre_code, p->scope);
+	/* a centre runs the enrolment of the programmes it organises:
+	 * programme.c's one rule of who runs a programme */
+	{
+		struct programme prog = { .centre_code = pg->centre_code };
+
+		return programme_manageable(p, &prog);
+	}
 }
 
 /* ------------------------------------------------------------------------

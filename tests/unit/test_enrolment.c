@@ -395,6 +395,21 @@ static void window_state_and_audience(void **state)
 		enrol_ok(&t12, &city_pg, 12, "seated", 1);       /* math, in the city */
 		enrol_refused(&t13, &city_pg, 13, ERR_FORBIDDEN); /* chinese */
 	}
+	/* a centre's own trainer has no school: her region is her centre's,
+	 * as the catalogue (programme_audience_admits) counts it */
+	{
+		struct enrol_programme tianhe;
+
+		assert_int_equal(fixture_exec(db.s, "INSERT INTO persons (id, id_number, name, gender,"
+					      " birth_date, centre_id, role, education) VALUES (41,"
+					      " '440106198001010041', '培训者', 'female', '1980-01-01', 1,"
+					      " 'trainer', 'master')"), 0);
+		open_programme("tianhe", 5, &tianhe, a);
+		assert_int_equal(fixture_exec(db.s, "INSERT INTO programme_audience SELECT id, 'region',"
+					      " '440106' FROM programmes WHERE code = 'tianhe'"), 0);
+		enrol_refused(&admin, &haizhu, 41, ERR_FORBIDDEN);
+		enrol_ok(&admin, &tianhe, 41, "seated", 1);
+	}
 	arena_free(a);
 }
 
