@@ -34,6 +34,12 @@ int cmd_token(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+/* issue 6 anchor: settings */
+/* issue 6 anchor: assessment */
+/* issue 6 anchor: appraisals */
+/* issue 6 anchor: registration */
+/* issue 6 anchor: recognition */
+/* issue 6 anchor: reports */
 
 /* Prints the command's usage to stdout (asked for) or stderr (misused)
  * and returns the exit code to go with it. */

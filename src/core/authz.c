@@ -42,6 +42,21 @@ static const struct {
 	[PERM_HOURS_READ] = { "hours.read", R(TEACHER) | R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
 					    R(BUREAU) | R(SYSADMIN) },
 	[PERM_HOURS_WRITE] = { "hours.write", R(CENTRE_ADMIN) | R(SYSADMIN) },
+	/* issue 6: the system admin keeps the settings; schools enter
+	 * appraisals and make the first review; district centres decide
+	 * (教师〔2013〕9号: the county bureau's decision, made by its centre) */
+	[PERM_SETTINGS_MANAGE] = { "settings.manage", R(SYSADMIN) },
+	[PERM_ASSESSMENT_READ] = { "assessment.read", R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
+						    R(BUREAU) | R(SYSADMIN) },
+	[PERM_ASSESSMENT_RUN] = { "assessment.run", R(CENTRE_ADMIN) | R(SYSADMIN) },
+	[PERM_APPRAISALS_WRITE] = { "appraisals.write", R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
+						       R(SYSADMIN) },
+	[PERM_REGISTRATION_APPLY] = { "registration.apply", R(TEACHER) },
+	[PERM_REGISTRATION_REVIEW] = { "registration.review", R(SCHOOL_ADMIN) },
+	[PERM_REGISTRATION_DECIDE] = { "registration.decide", R(CENTRE_ADMIN) | R(SYSADMIN) },
+	[PERM_RECOGNITION_APPLY] = { "recognition.apply", R(TEACHER) },
+	[PERM_RECOGNITION_REVIEW] = { "recognition.review", R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) },
+	[PERM_RECOGNITION_RULES] = { "recognition.rules", R(CENTRE_ADMIN) | R(SYSADMIN) },
 };
 
 const char *authz_permission_name(enum permission perm)

@@ -30,6 +30,17 @@ enum permission {
 	PERM_ENROL,           /* enrol: oneself, a school's teachers, a centre's audience */
 	PERM_HOURS_READ,      /* hours of persons in scope (a teacher: her own) */
 	PERM_HOURS_WRITE,     /* manual entries, reversals, credits import */
+	/* assessment, registration, recognition (issue 6) */
+	PERM_SETTINGS_MANAGE, /* installation settings: the minimums, the cycle, the limits */
+	PERM_ASSESSMENT_READ, /* pass rates, shortfalls and reports of persons in scope */
+	PERM_ASSESSMENT_RUN,  /* record the yearly assessment */
+	PERM_APPRAISALS_WRITE,/* enter yearly appraisals and events of persons in scope */
+	PERM_REGISTRATION_APPLY,  /* a teacher applies for re-registration */
+	PERM_REGISTRATION_REVIEW, /* a school agrees or returns its teachers' applications */
+	PERM_REGISTRATION_DECIDE, /* a district centre decides, one by one or as a batch */
+	PERM_RECOGNITION_APPLY,   /* a teacher applies for recognition of an activity */
+	PERM_RECOGNITION_REVIEW,  /* school (first) and centre (second) approve or return */
+	PERM_RECOGNITION_RULES,   /* a centre keeps its region's rules table */
 	PERM__MAX
 };
 

@@ -1508,6 +1508,12 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 		if (demo_hours_create(s, seed, g.year, g.npersons, teacher_id, err) < 0)
 			goto fail;
 	}
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 	if (store_commit(s) < 0)
 		goto fail_db;
 

@@ -144,31 +144,74 @@ static int setting_int(struct store *s, const char *key, int dflt, int min, int 
 	return 0;
 }
 
+const char *const hours_person_roles[] = {
+	"teacher", "principal", "director", "researcher", "trainer", NULL,
+};
+
+/* 0 when absent or not a number of hours; -1 when the database failed. */
+static int setting_hours(struct store *s, const char *key, int32_t *out)
+{
+	char v[32];
+	int32_t h10;
+	int rc = settings_get(s, key, v, sizeof v);
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && hours_parse(v, &h10) == HOURS_OK)
+		*out = h10;
+	return 0;
+}
+
 int hours_rules_load(struct store *s, struct hours_rules *r)
 {
-	int yearly, cycle;
-	int32_t h10;
+	char key[64];
+	int basic;
 
-	/* the minimums may be written with a decimal: "72" or "72.5" */
-	char v[32];
-	int rc;
-
-	yearly = 720;
-	cycle = 3600;
-	if ((rc = settings_get(s, "hours.yearly_min", v, sizeof v)) < 0)
+	memset(r, 0, sizeof *r);
+	r->yearly10 = 720;
+	r->cycle10 = 3600;
+	if (setting_hours(s, "hours.yearly_min", &r->yearly10) < 0 ||
+	    setting_hours(s, "hours.cycle_min", &r->cycle10) < 0)
 		return -1;
-	if (rc > 0 && hours_parse(v, &h10) == HOURS_OK)
-		yearly = h10;
-	if ((rc = settings_get(s, "hours.cycle_min", v, sizeof v)) < 0)
-		return -1;
-	if (rc > 0 && hours_parse(v, &h10) == HOURS_OK)
-		cycle = h10;
-	r->yearly10 = yearly;
-	r->cycle10 = cycle;
+	for (int i = 0; hours_person_roles[i]; i++) {
+		snprintf(key, sizeof key, "hours.yearly_min.%s", hours_person_roles[i]);
+		if (setting_hours(s, key, &r->role_yearly10[i]) < 0)
+			return -1;
+	}
+	for (int i = 0; hours_categories[i] && i < HOURS_CATEGORIES_MAX; i++) {
+		snprintf(key, sizeof key, "hours.category_min.%s", hours_categories[i]);
+		if (setting_hours(s, key, &r->category_min10[i]) < 0)
+			return -1;
+		if (r->category_min10[i] > 0)
+			r->any_category_min = true;
+	}
 	if (setting_int(s, "hours.cycle_years", 5, 1, 10, &r->cycle_years) ||
-	    setting_int(s, "hours.first_cycle", 2021, 1990, 2100, &r->first_cycle))
+	    setting_int(s, "hours.first_cycle", 2021, 1990, 2100, &r->first_cycle) ||
+	    setting_int(s, "registration.suspension_limit_days", 180, 0, 3660,
+			&r->suspension_limit_days) ||
+	    setting_int(s, "registration.basic_defers", 1, 0, 1, &basic))
 		return -1;
+	r->basic_defers = basic == 1;
 	return 0;
+}
+
+int32_t hours_yearly_required(const struct hours_rules *r, const char *person_role)
+{
+	for (int i = 0; person_role && hours_person_roles[i]; i++)
+		if (!strcmp(person_role, hours_person_roles[i]))
+			return r->role_yearly10[i] > 0 ? r->role_yearly10[i] : r->yearly10;
+	return r->yearly10;
+}
+
+bool hours_assessed_in(const char *service_start, int year)
+{
+	char jan1[11];
+
+	if (!service_start || !*service_start)
+		return true;
+	snprintf(jan1, sizeof jan1, "%04d-01-01", year);
+	/* ISO dates compare as text */
+	return strcmp(service_start, jan1) <= 0;
 }
 
 int hours_cycle_start(const struct hours_rules *r, int year)
@@ -179,18 +222,25 @@ int hours_cycle_start(const struct hours_rules *r, int year)
 	return r->first_cycle + k * r->cycle_years;
 }
 
-int32_t hours_cycle_required(const struct hours_rules *r, int start, const char *service_start)
+static int32_t cycle_required(const struct hours_rules *r, int start, const char *service_start,
+			      int32_t yearly10)
 {
 	int assessed = 0;
 
-	for (int y = start; y < start + r->cycle_years; y++) {
-		char jan1[11];
-
-		snprintf(jan1, sizeof jan1, "%04d-01-01", y);
-		/* assessed in y: in service on 1 January of y (ISO dates compare as text) */
-		if (!service_start || !*service_start || strcmp(service_start, jan1) <= 0)
+	for (int y = start; y < start + r->cycle_years; y++)
+		if (hours_assessed_in(service_start, y))
 			assessed++;
-	}
-	int64_t need = (int64_t)r->yearly10 * assessed;
+	int64_t need = (int64_t)yearly10 * assessed;
 	return need < r->cycle10 ? (int32_t)need : r->cycle10;
+}
+
+int32_t hours_cycle_required(const struct hours_rules *r, int start, const char *service_start)
+{
+	return cycle_required(r, start, service_start, r->yearly10);
+}
+
+int32_t hours_cycle_required_role(const struct hours_rules *r, int start,
+				  const char *service_start, const char *person_role)
+{
+	return cycle_required(r, start, service_start, hours_yearly_required(r, person_role));
 }

@@ -64,6 +64,30 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* Civil date to day number, the inverse (same author). */
+static long days_from_civil(int y, int m, int d)
+{
+	long yy = m <= 2 ? y - 1 : y;
+	long era = (yy >= 0 ? yy : yy - 399) / 400;
+	long yoe = yy - era * 400;
+	long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + doe - 719468;
+}
+
+int date_to_days(const char *iso, long *days)
+{
+	int y, m, d;
+	char tail;
+
+	if (!iso || strlen(iso) != DATE_LEN || iso[4] != '-' || iso[7] != '-' ||
+	    sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !date_valid(y, m, d))
+		return -1;
+	*days = days_from_civil(y, m, d);
+	return 0;
+}
+
 int date_from_days(long days, char out[DATE_LEN + 1])
 {
 	int y, m, d;

@@ -29,5 +29,8 @@ int date_valid(int y, int m, int d);
 /* Days since 1970-01-01 to "YYYY-MM-DD" (years 1 to 9999); -1 outside. */
 int date_from_days(long days, char out[DATE_LEN + 1]);
 int date_from_serial(long serial, char out[DATE_LEN + 1]);
+/* "YYYY-MM-DD" (exactly so) to days since 1970-01-01; 0, or -1 when it is
+ * not a day of 1900-9999. */
+int date_to_days(const char *iso, long *days);
 
 #endif

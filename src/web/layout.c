@@ -34,6 +34,12 @@ static const struct nav_item nav[] = {
 	/* issue 5 anchor: credits */
 	{ "/admin/accounts", TX_ACCOUNTS, PERM_ACCOUNTS_MANAGE },
 	{ "/admin/audit", TX_AUDIT_LOG, PERM_AUDIT_READ },
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 };
 
 /* A teacher's registry is her own record: 我的档案 replaces the lists,

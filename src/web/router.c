@@ -153,6 +153,12 @@ static const struct route routes[] = {
 	{ POST, "/api/v1/persons/{id_number}/hours",     api_person_hours_add,   ROUTE_API,      PERM_REGISTRY_WRITE },
 	{ POST, "/api/v1/hours/{record_id}/reversal",    api_hours_reversal,     ROUTE_API,      PERM_HOURS_WRITE },
 	/* issue 5 anchor: credits */
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 };
 
 const struct route *router_routes(size_t *n)

@@ -743,6 +743,12 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 	[TX_HRS_SRC_MANUAL] = { "补录", "Manual entry" },
 	[TX_HRS_SRC_TRANSFER_IN] = { "省外转入", "Transfer from another province" },
 	/* issue 5 anchor: credits */
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 };
 
 const char *text_raw(enum lang lang, enum text_id id)
@@ -865,6 +871,12 @@ static const struct {
 	{ "source", "manual", TX_HRS_SRC_MANUAL },
 	{ "source", "transfer_in", TX_HRS_SRC_TRANSFER_IN },
 	/* issue 5 anchor: credits */
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 };
 
 const char *text_enum(enum lang lang, const char *kind, const char *code)

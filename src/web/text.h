@@ -154,6 +154,12 @@ enum text_id {
 	TX_HRS_DEADLINE_HINT, TX_HRS_FIELD_ERRORS, TX_HRS_SRC_PROGRAMME,
 	TX_HRS_SRC_RECOGNITION, TX_HRS_SRC_IMPORT, TX_HRS_SRC_MANUAL, TX_HRS_SRC_TRANSFER_IN,
 	/* issue 5 anchor: credits */
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 	TX__MAX
 };
 

@@ -111,6 +111,12 @@ static bool role_may(const char *role, int methods, const char *pattern)
 				return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
 	}
 	/* issue 5 anchor: credits */
+	/* issue 6 anchor: settings */
+	/* issue 6 anchor: assessment */
+	/* issue 6 anchor: appraisals */
+	/* issue 6 anchor: registration */
+	/* issue 6 anchor: recognition */
+	/* issue 6 anchor: reports */
 	return true;
 }
 

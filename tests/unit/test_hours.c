@@ -85,7 +85,7 @@ static void test_format(void **state)
 
 static void test_cycle(void **state)
 {
-	struct hours_rules r = { 720, 3600, 5, 2021 };
+	struct hours_rules r = { .yearly10 = 720, .cycle10 = 3600, .cycle_years = 5, .first_cycle = 2021 };
 
 	(void)state;
 	assert_int_equal(hours_cycle_start(&r, 2021), 2021);

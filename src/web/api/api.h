@@ -80,5 +80,11 @@ enum hours_write hours_view_reverse(struct request *req, const char *record_id, 
 /* A year from ?year= (the current year when absent); -1 when malformed. */
 int hours_view_year(struct request *req);
 /* issue 5 anchor: credits */
+/* issue 6 anchor: settings */
+/* issue 6 anchor: assessment */
+/* issue 6 anchor: appraisals */
+/* issue 6 anchor: registration */
+/* issue 6 anchor: recognition */
+/* issue 6 anchor: reports */
 
 #endif

@@ -118,5 +118,11 @@ void page_person_hours_export(struct request *req);
 void page_person_hours_add(struct request *req);
 void page_hours_reversal(struct request *req);
 /* issue 5 anchor: credits */
+/* issue 6 anchor: settings */
+/* issue 6 anchor: assessment */
+/* issue 6 anchor: appraisals */
+/* issue 6 anchor: registration */
+/* issue 6 anchor: recognition */
+/* issue 6 anchor: reports */
 
 #endif
