@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/appraisal.h"
 #include "core/audit.h"
 #include "core/credits.h"
 #include "lib/arena.h"
@@ -57,6 +58,25 @@ static const struct import_column credit_columns[] = {
 	{ "发证单位", "issuer", CF_ISSUER, false },
 };
 
+/* Yearly appraisals and re-registration events (issue 6 §4); the rows
+ * are core/appraisal.c's.  The ID column keeps PF_ID_NUMBER, as credits. */
+enum appraisal_field {
+	AF_YEAR = 1 << 20, AF_RESULT = 1 << 21,
+	EF_KIND = 1 << 22, EF_START = 1 << 23, EF_END = 1 << 24, EF_NOTE = 1 << 25,
+};
+static const struct import_column appraisal_columns[] = {
+	{ "身份证号", "id_number", PF_ID_NUMBER, true },
+	{ "年度", "year", AF_YEAR, true },
+	{ "结果", "result", AF_RESULT, true },
+};
+static const struct import_column event_columns[] = {
+	{ "身份证号", "id_number", PF_ID_NUMBER, true },
+	{ "类型", "kind", EF_KIND, true },
+	{ "开始日期", "start", EF_START, true },
+	{ "结束日期", "end", EF_END, false },
+	{ "说明", "note", EF_NOTE, false },
+};
+
 /* Columns people add that carry nothing to import: a row number, and the
  * reason column of our own rejects file, so a fixed rejects file imports
  * without a warning. */
@@ -72,6 +92,14 @@ const struct import_column *import_columns(enum import_kind k, int *n)
 		*n = (int)(sizeof credit_columns / sizeof credit_columns[0]);
 		return credit_columns;
 	}
+	if (k == IMPORT_APPRAISALS) {
+		*n = (int)(sizeof appraisal_columns / sizeof appraisal_columns[0]);
+		return appraisal_columns;
+	}
+	if (k == IMPORT_EVENTS) {
+		*n = (int)(sizeof event_columns / sizeof event_columns[0]);
+		return event_columns;
+	}
 	*n = (int)(sizeof teacher_columns / sizeof teacher_columns[0]);
 	return teacher_columns;
 }
@@ -86,12 +114,22 @@ int import_kind_parse(const char *word)
 		return IMPORT_TEACHERS;
 	if (!strcmp(word, "credits"))
 		return IMPORT_CREDITS;
+	if (!strcmp(word, "appraisals"))
+		return IMPORT_APPRAISALS;
+	if (!strcmp(word, "events"))
+		return IMPORT_EVENTS;
 	return -1;
 }
 
 const char *import_kind_name(enum import_kind k)
 {
-	return k == IMPORT_SCHOOLS ? "schools" : k == IMPORT_CREDITS ? "credits" : "teachers";
+	static const char *const names[] = {
+		[IMPORT_SCHOOLS] = "schools", [IMPORT_TEACHERS] = "teachers",
+		[IMPORT_CREDITS] = "credits", [IMPORT_APPRAISALS] = "appraisals",
+		[IMPORT_EVENTS] = "events",
+	};
+
+	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "teachers";
 }
 
 /* ---- the header ---- */
@@ -430,6 +468,29 @@ static int credit_row(struct run *r, struct credits *c, const struct sheet_row *
 	return rc;
 }
 
+static int appraisal_row(struct run *r, struct appraisal_import *ai, const struct sheet_row *row,
+			 struct field_errors *fe, enum save_result *saved)
+{
+	struct appraisal_in in = {
+		.id_number = cell(r, row, 0), .year = cell(r, row, 1), .result = cell(r, row, 2),
+		.id_is_number = cell_type(r, row, 0) == SHEET_NUMBER, .line = row->line,
+	};
+
+	return appraisal_import_row(ai, &in, fe, saved);
+}
+
+static int event_row(struct run *r, struct appraisal_import *ai, const struct sheet_row *row,
+		     struct field_errors *fe, enum save_result *saved)
+{
+	struct event_in in = {
+		.id_number = cell(r, row, 0), .kind = cell(r, row, 1), .start = cell(r, row, 2),
+		.end = cell(r, row, 3), .note = cell(r, row, 4),
+		.id_is_number = cell_type(r, row, 0) == SHEET_NUMBER, .line = row->line,
+	};
+
+	return event_import_row(ai, &in, fe, saved);
+}
+
 static void row_texts(const struct sheet_row *row, int ncols, const char **out)
 {
 	for (int i = 0; i < ncols; i++)
@@ -523,6 +584,7 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 	struct sheet_row row;
 	struct arena rowmem;
 	struct credits *credits = NULL;
+	struct appraisal_import *appraisals = NULL;
 	bool in_tx = false, fatal = false, fk_off = false;
 	int64_t max_person = 0;
 	int rc = -1, previewed = 0;
@@ -557,6 +619,9 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 	if (o->kind == IMPORT_CREDITS) {
 		if (credits_begin(s, o->dry_run, credits_rows_in_bytes(o->file_bytes), o->scope,
 				  o->src->who, o->today, &credits, e) < 0)
+			goto out;
+	} else if (o->kind == IMPORT_APPRAISALS || o->kind == IMPORT_EVENTS) {
+		if (appraisal_import_begin(s, o->scope, &r.src, o->today, false, &appraisals, e) < 0)
 			goto out;
 	} else if (!o->dry_run && registry_bulk_begin(s, &max_person) < 0) {
 		err_set(e, ERR_INTERNAL, "cannot start the import: %s", store_errmsg(s));
@@ -606,6 +671,8 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 		buf_reset(&r.reason);
 		rc = o->kind == IMPORT_TEACHERS ? teacher_row(&r, s, &rowmem, &row, &seen, &fe, &saved)
 		   : o->kind == IMPORT_CREDITS  ? credit_row(&r, credits, &row, &fe, &saved)
+		   : o->kind == IMPORT_APPRAISALS ? appraisal_row(&r, appraisals, &row, &fe, &saved)
+		   : o->kind == IMPORT_EVENTS   ? event_row(&r, appraisals, &row, &fe, &saved)
 						: school_row(&r, s, &rowmem, &row, &seen, &fe, &saved);
 		if (rc < -1 || (rc < 0 && fe.n == 0)) {
 			err_set(e, ERR_INTERNAL, "%s:%ld: the database failed: %s", o->label, row.line,
@@ -664,12 +731,12 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 	if (o->kind == IMPORT_CREDITS) {
 		if (credits_end(credits, e) < 0)
 			goto out;
-	} else if (registry_bulk_end(s, max_person) < 0) {
+	} else if (!appraisals && registry_bulk_end(s, max_person) < 0) {
 		err_set(e, ERR_INTERNAL, "cannot index the new names: %s", store_errmsg(s));
 		goto out;
 	}
 	{
-		char detail[256];
+		char detail[256], action[32];
 
 		if (o->kind == IMPORT_CREDITS)
 			snprintf(detail, sizeof detail, "%s: %ld rows, %ld added, %ld already in the "
@@ -679,10 +746,8 @@ int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 			snprintf(detail, sizeof detail, "%s: %ld rows, %ld new, %ld changed, %ld "
 				 "unchanged, %ld rejected", o->label, res->rows, res->inserted,
 				 res->updated, res->unchanged, res->bad);
-		if (audit_record(s, o->src->who, o->kind == IMPORT_SCHOOLS ? "import.schools"
-						 : o->kind == IMPORT_CREDITS ? "import.credits"
-									     : "import.teachers",
-				 o->label, detail) < 0 || store_commit(s) < 0) {
+		snprintf(action, sizeof action, "import.%s", import_kind_name(o->kind));
+		if (audit_record(s, o->src->who, action, o->label, detail) < 0 || store_commit(s) < 0) {
 			err_set(e, ERR_INTERNAL, "cannot commit the import: %s", store_errmsg(s));
 			goto out;
 		}
@@ -699,6 +764,7 @@ out:
 		err_set(e, ERR_INTERNAL, "the import failed");
 	free(seen.slot);
 	credits_free(credits);
+	appraisal_import_free(appraisals);
 	buf_free(&r.line);
 	buf_free(&r.reason);
 	arena_release(&rowmem);

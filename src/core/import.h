@@ -28,7 +28,8 @@ struct sheet;
 struct sheet_row;
 struct store;
 
-enum import_kind { IMPORT_SCHOOLS, IMPORT_TEACHERS, IMPORT_CREDITS };
+/* appraisals and events: core/appraisal.h has their rows */
+enum import_kind { IMPORT_SCHOOLS, IMPORT_TEACHERS, IMPORT_CREDITS, IMPORT_APPRAISALS, IMPORT_EVENTS };
 
 struct import_opts {
 	enum import_kind kind;
@@ -67,7 +68,8 @@ struct import_result {
 int import_run(struct store *s, struct sheet *sh, const struct import_opts *o,
 	       struct import_result *res, struct err *e);
 
-/* "schools" / "teachers" / "credits" <-> kind; -1 when unknown. */
+/* "schools" / "teachers" / "credits" / "appraisals" / "events" <-> kind;
+ * -1 when unknown. */
 int import_kind_parse(const char *word);
 const char *import_kind_name(enum import_kind k);
 

@@ -136,6 +136,27 @@ static const struct entry source[] = {
 	{ NULL, NULL },
 };
 
+/* The yearly appraisal's levels (人社部发〔2023〕6号 art. 37): 基本合格 is
+ * "basically qualified"; 不确定档次 is no level at all (art. 41). */
+static const struct entry appraisal[] = {
+	{ "excellent", NAMES("优秀") },
+	{ "qualified", NAMES("合格", "称职") },
+	{ "basic", NAMES("基本合格", "基本称职", "basically qualified") },
+	{ "unqualified", NAMES("不合格", "不称职") },
+	{ "none", NAMES("不确定档次", "不定档次", "不定等次", "no level") },
+	{ NULL, NULL },
+};
+
+/* Events that bear on re-registration (教师〔2013〕9号).  Approved leave
+ * (study, training, sick or maternity leave) is never a suspension. */
+static const struct entry event[] = {
+	{ "ethics", NAMES("师德违规", "违反师德", "师德失范") },
+	{ "suspension", NAMES("中止教学", "中止教育教学", "暂停教学") },
+	{ "approved_leave", NAMES("批准离岗", "离岗学习", "病假", "产假", "approved leave") },
+	{ "revocation", NAMES("撤销资格", "撤销教师资格", "丧失教师资格") },
+	{ NULL, NULL },
+};
+
 #define CODES(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 static const struct {
@@ -162,6 +183,10 @@ static const struct {
 		"elective", "other") },
 	[VOCAB_SOURCE] = { "source", source, CODES("programme", "recognition", "import", "manual",
 						   "transfer_in") },
+	[VOCAB_APPRAISAL] = { "appraisal", appraisal, CODES("excellent", "qualified", "basic",
+							    "unqualified", "none") },
+	[VOCAB_EVENT] = { "event", event, CODES("ethics", "suspension", "approved_leave",
+						"revocation") },
 };
 
 /* Longer cells are no word of ours: the longest spelling is 42 bytes. */

@@ -26,6 +26,8 @@ enum vocab_kind {
 	VOCAB_GENDER,    /* persons.gender (the import takes it from the ID number) */
 	VOCAB_CATEGORY,  /* programmes.category, ledger.category (003_training.sql) */
 	VOCAB_SOURCE,    /* ledger.source */
+	VOCAB_APPRAISAL, /* appraisals.result (004_assessment.sql) */
+	VOCAB_EVENT,     /* person_events.kind */
 	VOCAB__MAX
 };
 

@@ -246,6 +246,9 @@ static void table_matches_schema(void **state)
 				     "online", "remote", "it2", "special_education", "counterpart",
 				     "general", "specialist", "elective", "other" },
 		[VOCAB_SOURCE] = { "programme", "recognition", "import", "manual", "transfer_in" },
+		/* 004_assessment.sql */
+		[VOCAB_APPRAISAL] = { "excellent", "qualified", "basic", "unqualified", "none" },
+		[VOCAB_EVENT] = { "ethics", "suspension", "approved_leave", "revocation" },
 	};
 
 	/* core/hours.c keeps the same lists for the ledger's checks */

@@ -129,8 +129,10 @@ void page_import_upload(struct request *req)
 	struct err e = { 0 };
 	int64_t id;
 
-	/* hours records come in through 'tdc import credits' (issue 5) */
-	if (kind < 0 || kind == IMPORT_CREDITS) {
+	/* hours records come in through 'tdc import credits' (issue 5),
+	 * appraisals and events through the command line or the person's
+	 * page (issue 6) */
+	if (kind != IMPORT_SCHOOLS && kind != IMPORT_TEACHERS) {
 		layout_error_page(req, 400, "kind must be schools or teachers");
 		return;
 	}
