@@ -82,10 +82,10 @@ const struct cli_cmd cli_commands[] = {
 	  "Writes a consistent copy of the database to FILE with SQLite's online\n"
 	  "backup, while the server may go on writing.  FILE must not exist.\n" },
 	/* import (issue 4) */
-	{ "import", cmd_import, "import schools, teachers or hours records from CSV, .xlsx or .xls",
-	  "usage: tdc import schools|teachers|credits FILE [--dry-run]\n"
+	{ "import", cmd_import, "import schools, teachers, hours records, appraisals or events",
+	  "usage: tdc import schools|teachers|credits|appraisals|events FILE [--dry-run]\n"
 	  "                [--skip-bad [--rejects OUT]] [--db PATH]\n"
-	  "   or: tdc import schools|teachers|credits --template OUT.xlsx\n"
+	  "   or: tdc import schools|teachers|credits|appraisals|events --template OUT.xlsx\n"
 	  "\n"
 	  "Reads FILE, whatever its name: CSV in UTF-8 (with or without BOM), GB18030 or\n"
 	  "UTF-16, an .xlsx workbook or a legacy .xls (the first sheet).  The header row\n"
@@ -98,6 +98,11 @@ const struct cli_cmd cli_commands[] = {
 	  "            所属中心 centre_code (a centre's own staff, who have no school)]\n"
 	  "  credits:  身份证号 id_number, 日期 date, 学时 hours, 类别 category,\n"
 	  "            [项目名称 title, 来源 source,] 记录编号 record_id [, 发证单位 issuer]\n"
+	  "  appraisals: 身份证号 id_number, 年度 year, 结果 result (优秀, 合格, 基本合格,\n"
+	  "            不合格, 不确定档次, or excellent, qualified, basic, unqualified, none)\n"
+	  "  events:   身份证号 id_number, 类型 kind (师德违规 ethics, 中止教学 suspension,\n"
+	  "            批准离岗 approved_leave, 撤销资格 revocation), 开始日期 start\n"
+	  "            [, 结束日期 end, 说明 note]\n"
 	  "Every school column but 状态 is required, and the teachers' first three.  An\n"
 	  "unknown column is a warning.  Values are written as people write them\n"
 	  "(docs/import-values.md).\n"
@@ -114,6 +119,12 @@ const struct cli_cmd cli_commands[] = {
 	  "registered.  A record already in the ledger with the same values is skipped\n"
 	  "and counted; the same 记录编号 with other values is an error (correct an\n"
 	  "entry with a reversal).  An empty 来源 means 导入 (import).\n"
+	  "Appraisals are the school's yearly appraisal (年度考核), one per person and\n"
+	  "year, not a year after this one; another result for the same year replaces\n"
+	  "the old one (audited).  Events are keyed by person, kind and start date:\n"
+	  "the same again changes nothing, another end or note corrects it (audited).\n"
+	  "The end date is inclusive, required for a suspension and approved leave,\n"
+	  "empty for an ethics violation and a revocation.\n"
 	  "--template writes an .xlsx with the headers, an example row and drop-down\n"
 	  "lists of the allowed values.\n" },
 	/* export (issue 4) */

@@ -1,4 +1,5 @@
-/* import.c - tdc import schools|teachers|credits FILE: all or nothing, or
+/* import.c - tdc import schools|teachers|credits|appraisals|events FILE: all
+ * or nothing, or
  * the good rows with the bad ones set aside in a rejects file. */
 #include "cli/cli.h"
 
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/appraisal.h"
 #include "core/credits.h"
 #include "core/export.h"
 #include "core/import.h"
@@ -139,17 +141,20 @@ int cmd_import(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_misuse("import", "say what to import: schools, teachers or credits");
+		return cli_misuse("import", "say what to import: schools, teachers, credits, "
+					    "appraisals or events");
 	if ((kind = import_kind_parse(argv[optind])) < 0)
-		return cli_misuse("import", "cannot import '%s': say schools, teachers or credits",
-				  argv[optind]);
+		return cli_misuse("import", "cannot import '%s': say schools, teachers, credits, "
+				  "appraisals or events", argv[optind]);
 	optind++;
 
 	if (template) {
 		if (optind < argc)
 			return cli_misuse("import", "--template takes no FILE to import");
 		if ((kind == IMPORT_CREDITS ? credits_template(template, &err)
-					    : export_template(import_kind_name(kind), template, &err)) < 0)
+		     : kind == IMPORT_APPRAISALS || kind == IMPORT_EVENTS
+			     ? appraisal_template(kind == IMPORT_EVENTS, template, &err)
+			     : export_template(import_kind_name(kind), template, &err)) < 0)
 			return cli_fail(&err);
 		printf("tdc: wrote the %s template to '%s'\n", import_kind_name(kind), template);
 		return EXIT_OK;

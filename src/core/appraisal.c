@@ -10,6 +10,7 @@
 #include "lib/buf.h"
 #include "lib/date.h"
 #include "lib/idcard.h"
+#include "lib/table_write.h"
 #include "lib/utf8.h"
 #include "store/store.h"
 
@@ -428,6 +429,50 @@ int event_import_row(struct appraisal_import *ai, const struct event_in *in,
 			 ai->src.source);
 		return audit(ai, "event.create", id, detail);
 	}
+}
+
+/* ---- the import templates ---- */
+
+int appraisal_template(bool events, const char *path, struct err *e)
+{
+	static const struct table_column appraisal_cols[] = {
+		{ "身份证号", 22, true, "18 位居民身份证号；单元格设为文本，以免 Excel 吃掉末位" },
+		{ "年度", 8, true, "考核年度，如 2025；不能晚于今年" },
+		{ "结果", 12, true, "优秀、合格、基本合格、不合格或不确定档次" },
+	};
+	static const struct table_column event_cols[] = {
+		{ "身份证号", 22, true, "18 位居民身份证号；单元格设为文本，以免 Excel 吃掉末位" },
+		{ "类型", 12, true, "师德违规、中止教学、批准离岗（学习、培训、病假、产假）或撤销资格" },
+		{ "开始日期", 12, true, "如 2024-09-01；同一人同一类型同一开始日期再次导入即更正" },
+		{ "结束日期", 12, true, "含当天；中止教学和批准离岗必填，师德违规和撤销资格留空" },
+		{ "说明", 36, true, NULL },
+	};
+	static const char *const appraisal_example[] = { "440106198507150027", "2025", "合格" };
+	static const char *const event_example[] = {
+		"440106198507150027", "批准离岗", "2024-03-01", "2024-08-31", "产假",
+	};
+	enum vocab_kind k = events ? VOCAB_EVENT : VOCAB_APPRAISAL;
+	const char *values[8];
+	struct table_target to = { .path = path };
+	struct table_options o = {
+		.format = TABLE_XLSX, .sheet = events ? "事件" : "年度考核",
+		.columns = events ? event_cols : appraisal_cols,
+		.ncolumns = events ? 5 : 3, .in_memory = true,
+	};
+	struct table_writer *w;
+	int n = 0;
+
+	for (const char *const *c = vocab_codes(k); *c && n < 7; c++)
+		values[n++] = vocab_label(k, *c);
+	values[n] = NULL;
+	if (table_write_open(&to, &o, &w, e) < 0)
+		return -1;
+	if (table_write_row(w, events ? event_example : appraisal_example, e) < 0 ||
+	    table_write_list(w, events ? 1 : 2, 1, 10000, values, NULL, NULL, e) < 0) {
+		table_write_abort(w);
+		return -1;
+	}
+	return table_write_close(w, e);
 }
 
 /* ---- reading ---- */

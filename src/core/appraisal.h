@@ -21,7 +21,8 @@
  *   appraisal_import_row() / event_import_row() check one row and save it;
  *   appraisal_import_free() ends.  A row whose key is on an earlier line
  *   of the same file is an error (which line should win?).
- * appraisal_list() / event_list() read one person's, newest first. */
+ * appraisal_list() / event_list() read one person's, newest first.
+ * appraisal_template() writes the import template. */
 #ifndef TDC_APPRAISAL_H
 #define TDC_APPRAISAL_H
 
@@ -63,6 +64,11 @@ int appraisal_import_row(struct appraisal_import *ai, const struct appraisal_in 
 int event_import_row(struct appraisal_import *ai, const struct event_in *in,
 		     struct field_errors *fe, enum save_result *saved);
 void appraisal_import_free(struct appraisal_import *ai);
+
+/* An .xlsx for `tdc import appraisals|events --template`: the columns, a
+ * note on each, an example row and a drop-down list of the levels or
+ * kinds.  0, or -1 with e. */
+int appraisal_template(bool events, const char *path, struct err *e);
 
 /* ---- reading ---- */
 
