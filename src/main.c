@@ -156,6 +156,31 @@ const struct cli_cmd cli_commands[] = {
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
+	{ "report", cmd_report, "the assessment or registration report, one row per person",
+	  "usage: tdc report assessment --year Y --format csv|json|xlsx [--scope CODE]\n"
+	  "                  [--unmasked] [--lang en] [--out FILE] [--db PATH]\n"
+	  "   or: tdc report registration --cycle S --format csv|json|xlsx [--scope CODE]\n"
+	  "                  [--unmasked] [--lang en] [--out FILE] [--db PATH]\n"
+	  "\n"
+	  "'assessment' has one row per person assessed for year Y (年度培训考核):\n"
+	  "id_number, name, school_code, year, hours, required, passed.\n"
+	  "'registration' has one row per person serving at the end of the cycle that\n"
+	  "starts in year S (定期注册): id_number, name, school_code, cycle_start,\n"
+	  "hours, required, outcome (qualified, deferred or refused) and reasons (the\n"
+	  "codes ethics, appraisal, revoked, hours, no_appraisal, suspension).\n"
+	  "\n"
+	  "JSON is an array of objects with exactly these keys: hours as strings with\n"
+	  "one decimal (\"71.5\"), passed a boolean, reasons an array.  CSV (UTF-8 with\n"
+	  "a BOM) and .xlsx have the same columns with Chinese headers, or the keys\n"
+	  "with --lang en; passed is true or false, the reasons are joined with ';'.\n"
+	  "\n"
+	  "    --scope CODE    as 'tdc export': a school identifier, a division code\n"
+	  "                    or a centre code; default all\n"
+	  "    --unmasked      whole ID numbers; recorded in the audit log first\n"
+	  "    --out FILE      write FILE (replaced whole); default standard output,\n"
+	  "                    which for xlsx must not be a terminal\n"
+	  "\n"
+	  "Prints 'N rows written to FILE' on standard error.  See docs/reports.md.\n" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -40,6 +40,7 @@ int cmd_export(int argc, char **argv);
 /* issue 6 anchor: registration */
 /* issue 6 anchor: recognition */
 /* issue 6 anchor: reports */
+int cmd_report(int argc, char **argv);
 
 /* Prints the command's usage to stdout (asked for) or stderr (misused)
  * and returns the exit code to go with it. */

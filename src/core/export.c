@@ -322,11 +322,19 @@ fail_db:
 int export_audit_unmasked(struct store *s, const struct actor *who, const char *scope_code,
 			  enum export_kind k, int64_t rows, const char *where, struct err *e)
 {
+	return export_audit_unmasked_what(s, who, scope_code, export_kind_name(k), rows, where, e);
+}
+
+int export_audit_unmasked_what(struct store *s, const struct actor *who, const char *scope_code,
+			       const char *what, int64_t rows, const char *where, struct err *e)
+{
 	char object[96], detail[600];
 
 	snprintf(object, sizeof object, "scope:%s", scope_code && *scope_code ? scope_code : "all");
-	snprintf(detail, sizeof detail, "%s, %lld rows, %s", export_kind_name(k), (long long)rows,
-		 where);
+	if (rows >= 0)
+		snprintf(detail, sizeof detail, "%s, %lld rows, %s", what, (long long)rows, where);
+	else
+		snprintf(detail, sizeof detail, "%s, %s", what, where);
 	if (store_begin(s, STORE_WRITE) < 0)
 		goto fail;
 	if (audit_record(s, who, "export.unmasked", object, detail) < 0 || store_commit(s) < 0) {

@@ -85,6 +85,11 @@ int export_scope_parse(struct store *s, struct arena *a, const char *code,
  * transaction.  0, or -1 with e. */
 int export_audit_unmasked(struct store *s, const struct actor *who, const char *scope_code,
 			  enum export_kind k, int64_t rows, const char *where, struct err *e);
+/* The same for any other file of whole ID numbers (`tdc report
+ * --unmasked`): what names it ("registration report, cycle 2021"); rows
+ * below 0 when not known before it is written. */
+int export_audit_unmasked_what(struct store *s, const struct actor *who, const char *scope_code,
+			       const char *what, int64_t rows, const char *where, struct err *e);
 
 /* kind: "teachers" or "schools".  Always .xlsx.  0, or -1 with e
  * (ERR_USAGE for an unknown kind). */
