@@ -431,6 +431,47 @@ int event_import_row(struct appraisal_import *ai, const struct event_in *in,
 	}
 }
 
+/* ---- the demo ---- */
+
+/* h is a fixed spread of 0..999 per person and year: 0.4 % 不合格 (two in
+ * a row now and then: refused), 2.1 % 基本合格, 1.5 % nothing on record,
+ * 0.5 % 不确定档次, 20.5 % 优秀, the rest 合格. */
+static const char sql_demo_appraisals[] =
+	"WITH RECURSIVE years(year) AS (SELECT ? UNION ALL SELECT year + 1 FROM years WHERE year < ?)"
+	" INSERT INTO appraisals (person_id, year, result, entered_by, entered_at)"
+	" SELECT id, year, CASE WHEN h < 4 THEN 'unqualified' WHEN h < 25 THEN 'basic'"
+	"  WHEN h < 45 THEN 'none' WHEN h < 250 THEN 'excellent' ELSE 'qualified' END, 'demo', ?"
+	" FROM (SELECT p.id, y.year, (p.id * 7919 + y.year * 104729) % 1000 AS h,"
+	"  p.service_start FROM persons p, years y) x"
+	" WHERE (h < 25 OR h >= 40) AND (service_start IS NULL OR service_start <= year || '-01-01')";
+/* ethics for one in 5000, a suspension of 212 days (over the 180-day
+ * limit) for one in 1500, half a year's maternity leave for one in 1000 */
+static const char sql_demo_events[] =
+	"INSERT INTO person_events (person_id, kind, start_date, end_date, note, entered_by, entered_at)"
+	" SELECT id, 'ethics', ? || '-05-04', NULL, '有偿补课', 'demo', ? FROM persons WHERE id % 4999 = 7"
+	" UNION ALL SELECT id, 'suspension', ? || '-09-01', ? || '-03-31', '停课调查', 'demo', ?"
+	"  FROM persons WHERE id % 1499 = 3"
+	" UNION ALL SELECT id, 'approved_leave', ? || '-03-01', ? || '-08-31', '产假', 'demo', ?"
+	"  FROM persons WHERE id % 997 = 5";
+
+int appraisal_demo_create(struct store *s, int first, int last, const char *now)
+{
+	struct stmt *st;
+	char y1[16], y2[16];
+
+	snprintf(y1, sizeof y1, "%d", first + 1);
+	snprintf(y2, sizeof y2, "%d", first + 2);
+	if (store_prepare(s, sql_demo_appraisals, &st) != 0 || stmt_bind_int(st, 1, first) ||
+	    stmt_bind_int(st, 2, last) || stmt_bind_text(st, 3, now) || stmt_run(st) != 0)
+		return -1;
+	if (store_prepare(s, sql_demo_events, &st) != 0 || stmt_bind_text(st, 1, y2) ||
+	    stmt_bind_text(st, 2, now) || stmt_bind_text(st, 3, y1) || stmt_bind_text(st, 4, y2) ||
+	    stmt_bind_text(st, 5, now) || stmt_bind_text(st, 6, y2) || stmt_bind_text(st, 7, y2) ||
+	    stmt_bind_text(st, 8, now) || stmt_run(st) != 0)
+		return -1;
+	return 0;
+}
+
 /* ---- the import templates ---- */
 
 int appraisal_template(bool events, const char *path, struct err *e)

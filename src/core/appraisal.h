@@ -70,6 +70,13 @@ void appraisal_import_free(struct appraisal_import *ai);
  * kinds.  0, or -1 with e. */
 int appraisal_template(bool events, const char *path, struct err *e);
 
+/* The demo city's appraisals and events (core/demo.c): every person a
+ * result for each year from first to last (entered service by then),
+ * mostly 合格 and 优秀, a few 基本合格, 不合格, 不确定档次 or none at all;
+ * an ethics violation, suspensions and approved leave for a handful.  One
+ * INSERT ... SELECT each, a fixed pseudo-random spread.  0, or -1. */
+int appraisal_demo_create(struct store *s, int first, int last, const char *now);
+
 /* ---- reading ---- */
 
 struct appraisal_rec {

@@ -14,6 +14,7 @@
  * SQLite; they need about 48 MB here beside SQLite's page cache. */
 #include "demo.h"
 
+#include "core/appraisal.h"
 #include "core/demo_hours.h"
 #include "core/enrolment.h"
 #include "core/programme.h"
@@ -1511,6 +1512,15 @@ int demo_create(struct store *s, const struct demo_options *o, struct demo_summa
 	/* issue 6 anchor: settings */
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
+	{
+		/* the finished 2021 cycle's appraisals and events, for the
+		 * registration report and workflow (issue 6 §4) */
+		char iso[32];
+
+		strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (appraisal_demo_create(s, 2021, g.year - 1 < 2025 ? g.year - 1 : 2025, iso) < 0)
+			goto fail_db;
+	}
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */

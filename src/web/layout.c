@@ -40,6 +40,7 @@ static const struct nav_item nav[] = {
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
+	{ "/reports/registration", TX_RPT_REGISTRATION, PERM_ASSESSMENT_READ },
 };
 
 /* A teacher's registry is her own record: 我的档案 replaces the lists,

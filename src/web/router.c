@@ -156,9 +156,19 @@ static const struct route routes[] = {
 	/* issue 6 anchor: settings */
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
+	/* appraisals and events on the person's page: the handler checks the
+	 * person is in the caller's scope (404 outside it, 403 read-only) */
+	{ POST, "/persons/{id_number}/appraisals",       page_person_appraisal_save, 0,          PERM_APPRAISALS_WRITE },
+	{ POST, "/persons/{id_number}/events",           page_person_event_save, 0,              PERM_APPRAISALS_WRITE },
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
+	/* the reports (§7), each scoped to the caller */
+	{ GET,  "/reports/registration",                 page_report_registration, 0,            PERM_ASSESSMENT_READ },
+	{ GET,  "/reports/registration.xlsx",            page_report_registration_export, 0,     PERM_ASSESSMENT_READ },
+	{ GET,  "/reports/registration.csv",             page_report_registration_export, 0,     PERM_ASSESSMENT_READ },
+	{ GET,  "/api/v1/reports/assessment",            api_report_assessment,  ROUTE_API,      PERM_ASSESSMENT_READ },
+	{ GET,  "/api/v1/reports/registration",          api_report_registration, ROUTE_API,     PERM_ASSESSMENT_READ },
 };
 
 const struct route *router_routes(size_t *n)

@@ -746,9 +746,58 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 	/* issue 6 anchor: settings */
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
+	[TX_APR_TITLE] = { "年度考核与注册相关事件", "Appraisals and events" },
+	[TX_APR_APPRAISALS] = { "年度考核", "Yearly appraisals" },
+	[TX_APR_EVENTS] = { "影响定期注册的事件", "Events that bear on re-registration" },
+	[TX_APR_YEAR] = { "年度", "Year" },
+	[TX_APR_RESULT] = { "结果", "Result" },
+	[TX_APR_KIND] = { "类型", "Kind" },
+	[TX_APR_START] = { "开始日期", "Start" },
+	[TX_APR_END] = { "结束日期（含当天）", "End (inclusive)" },
+	[TX_APR_NOTE] = { "说明", "Note" },
+	[TX_APR_ENTERED] = { "录入", "Entered" },
+	[TX_APR_SAVE_APPRAISAL] = { "保存考核结果", "Save the appraisal" },
+	[TX_APR_ADD_EVENT] = { "录入事件", "Enter the event" },
+	[TX_APR_APPRAISAL_HINT] = { "同一年度再次录入即替换原结果，并记入审计日志。", "Entering a year again replaces its result; the change is recorded in the audit log." },
+	[TX_APR_EVENT_HINT] = { "事件不能删除：录错时，以相同类型和开始日期再次录入即可更正结束日期和说明。中止教学和批准离岗须填结束日期，师德违规和撤销资格不填。", "Events are not deleted: to correct one, enter it again with the same kind and start date, with the right end and note. A suspension and approved leave need an end date; an ethics violation and a revocation have none." },
+	[TX_APR_R_EXCELLENT] = { "优秀", "Excellent" },
+	[TX_APR_R_QUALIFIED] = { "合格", "Qualified" },
+	[TX_APR_R_BASIC] = { "基本合格", "Basically qualified" },
+	[TX_APR_R_UNQUALIFIED] = { "不合格", "Unqualified" },
+	[TX_APR_R_NONE] = { "不确定档次", "No level" },
+	[TX_APR_K_ETHICS] = { "师德违规", "Ethics violation" },
+	[TX_APR_K_SUSPENSION] = { "中止教学", "Suspension of teaching" },
+	[TX_APR_K_APPROVED_LEAVE] = { "批准离岗", "Approved leave" },
+	[TX_APR_K_REVOCATION] = { "撤销资格", "Qualification revoked" },
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
+	[TX_RPT_REPORTS] = { "报告", "Reports" },
+	[TX_RPT_REGISTRATION] = { "定期注册报告", "Re-registration report" },
+	[TX_RPT_CYCLE] = { "周期", "Cycle" },
+	[TX_RPT_CYCLE_YEARS] = { "%d–%d 年周期", "The %d–%d cycle" },
+	[TX_RPT_OUTCOME_SHARES] = { "注册结果占比", "Outcome shares" },
+	[TX_RPT_REASONS] = { "各项原因人数", "Persons by reason" },
+	[TX_RPT_BY_DISTRICT] = { "按区县", "By district" },
+	[TX_RPT_BY_SCHOOL] = { "按学校", "By school" },
+	[TX_RPT_NOT_QUALIFIED] = { "未注册合格的人员", "Persons not qualified" },
+	[TX_RPT_OUTCOME] = { "注册结果", "Outcome" },
+	[TX_RPT_REASON_LIST] = { "原因", "Reasons" },
+	[TX_RPT_DOWNLOAD_XLSX] = { "下载 Excel", "Download .xlsx" },
+	[TX_RPT_DOWNLOAD_CSV] = { "下载 CSV", "Download CSV" },
+	[TX_RPT_SHOW] = { "查看", "Show" },
+	[TX_RPT_PERSONS] = { "人数", "Persons" },
+	[TX_RPT_SERVING_HINT] = { "每位在周期末仍在岗的人员一行；结果按现有学时、年度考核和事件计算，尚未经过审核。", "One row per person serving at the end of the cycle; the outcome is computed from the hours, appraisals and events on record now, before any review." },
+	[TX_RPT_FILE] = { "定期注册", "registration" },
+	[TX_RPT_Q] = { "注册合格", "Qualified" },
+	[TX_RPT_D] = { "暂缓注册", "Deferred" },
+	[TX_RPT_R] = { "注册不合格", "Refused" },
+	[TX_RPT_RS_ETHICS] = { "师德违规", "Ethics violation" },
+	[TX_RPT_RS_APPRAISAL] = { "年度考核不合格", "Appraisal below the bar" },
+	[TX_RPT_RS_REVOKED] = { "教师资格被撤销", "Qualification revoked" },
+	[TX_RPT_RS_HOURS] = { "周期学时不足", "Cycle hours short" },
+	[TX_RPT_RS_NO_APPRAISAL] = { "缺少年度考核", "An appraisal missing" },
+	[TX_RPT_RS_SUSPENSION] = { "中止教学超过期限", "Suspended beyond the limit" },
 };
 
 const char *text_raw(enum lang lang, enum text_id id)
@@ -874,9 +923,27 @@ static const struct {
 	/* issue 6 anchor: settings */
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
+	{ "appraisal", "excellent", TX_APR_R_EXCELLENT },
+	{ "appraisal", "qualified", TX_APR_R_QUALIFIED },
+	{ "appraisal", "basic", TX_APR_R_BASIC },
+	{ "appraisal", "unqualified", TX_APR_R_UNQUALIFIED },
+	{ "appraisal", "none", TX_APR_R_NONE },
+	{ "event", "ethics", TX_APR_K_ETHICS },
+	{ "event", "suspension", TX_APR_K_SUSPENSION },
+	{ "event", "approved_leave", TX_APR_K_APPROVED_LEAVE },
+	{ "event", "revocation", TX_APR_K_REVOCATION },
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
+	{ "reg_outcome", "qualified", TX_RPT_Q },
+	{ "reg_outcome", "deferred", TX_RPT_D },
+	{ "reg_outcome", "refused", TX_RPT_R },
+	{ "reg_reason", "ethics", TX_RPT_RS_ETHICS },
+	{ "reg_reason", "appraisal", TX_RPT_RS_APPRAISAL },
+	{ "reg_reason", "revoked", TX_RPT_RS_REVOKED },
+	{ "reg_reason", "hours", TX_RPT_RS_HOURS },
+	{ "reg_reason", "no_appraisal", TX_RPT_RS_NO_APPRAISAL },
+	{ "reg_reason", "suspension", TX_RPT_RS_SUSPENSION },
 };
 
 const char *text_enum(enum lang lang, const char *kind, const char *code)

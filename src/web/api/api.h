@@ -86,5 +86,8 @@ int hours_view_year(struct request *req);
 /* issue 6 anchor: registration */
 /* issue 6 anchor: recognition */
 /* issue 6 anchor: reports */
+/* reports.c: /api/v1/reports/assessment, /api/v1/reports/registration */
+void api_report_assessment(struct request *req);
+void api_report_registration(struct request *req);
 
 #endif

@@ -121,8 +121,16 @@ void page_hours_reversal(struct request *req);
 /* issue 6 anchor: settings */
 /* issue 6 anchor: assessment */
 /* issue 6 anchor: appraisals */
+/* appraisals.c: a person's appraisals and events, a section of her page */
+struct person_rec;
+void appraisals_section(struct request *req, const struct person_rec *p);
+void page_person_appraisal_save(struct request *req);
+void page_person_event_save(struct request *req);
 /* issue 6 anchor: registration */
 /* issue 6 anchor: recognition */
 /* issue 6 anchor: reports */
+/* reports.c: the registration report page and its downloads */
+void page_report_registration(struct request *req);
+void page_report_registration_export(struct request *req);
 
 #endif

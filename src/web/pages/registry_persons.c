@@ -302,6 +302,7 @@ void page_person(struct request *req)
 	registry_fact(req, TX_SERVICE_START, p.service_start);
 	registry_fact(req, TX_STATUS, registry_view_enum(req->lang, "person_status", p.status));
 	html(req, "</dl></section>\n");
+	appraisals_section(req, &p); /* issue 6 §4 */
 	registry_history_table(req, rows, n, &p);
 	layout_end(req);
 }
