@@ -31,7 +31,9 @@
 #include "web/layout.h"
 #include "web/pages/registry_form.h"
 
-enum { PAGE_SIZE = 50, BAR_W = 560 };
+/* charts: a label column, then bars; drawn in an 800-wide box scaled to
+ * the panel, so text stays readable on a phone and a wide screen alike */
+enum { PAGE_SIZE = 50, CHART_W = 800, LABEL_W = 220, BAR_W = CHART_W - LABEL_W - 60 };
 
 static const char XLSX_TYPE[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 static const char CSV_TYPE[] = "text/csv; charset=utf-8";
@@ -77,11 +79,11 @@ static const char *pct(struct request *req, long part, long whole)
 	return arena_printf(req->arena, "%.1f%%", whole ? 100.0 * (double)part / (double)whole : 0.0);
 }
 
-/* One stacked bar of the three outcomes, 20 high, at y. */
-static void stacked(struct request *req, int y, const long outcome[3])
+/* One stacked bar of the three outcomes, 20 high, at y, from x0. */
+static void stacked(struct request *req, int x0, int y, const long outcome[3])
 {
 	long total = outcome[0] + outcome[1] + outcome[2];
-	double x = 0;
+	double x = x0;
 
 	for (int i = 0; i < 3; i++) {
 		double w = total ? (double)BAR_W * (double)outcome[i] / (double)total : 0;
@@ -129,6 +131,7 @@ static void legend(struct request *req)
 static void charts(struct request *req, const struct registration_summary *sum)
 {
 	static const enum text_id cols[] = { TX_REG_NAME_OF, TX_RPT_PERSONS, TX_RPT_Q, TX_RPT_D, TX_RPT_R };
+	const char **names;
 	long top = 1;
 	int h;
 
@@ -141,7 +144,7 @@ static void charts(struct request *req, const struct registration_summary *sum)
 		BAR_W);
 	html_attr(req, T(req, TX_RPT_OUTCOME_SHARES));
 	html(req, "\">");
-	stacked(req, 0, sum->outcome);
+	stacked(req, 0, 0, sum->outcome);
 	html(req, "</svg><p class=\"lead\">");
 	for (int i = 0; i < 3; i++) {
 		html_text(req, text_enum(req->lang, "reg_outcome", registration_outcome_code(i)));
@@ -159,34 +162,44 @@ static void charts(struct request *req, const struct registration_summary *sum)
 			top = sum->reason[i];
 	h = REG_REASONS * 26;
 	markupf(req, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"",
-		BAR_W, h);
+		CHART_W, h);
 	html_attr(req, T(req, TX_RPT_REASONS));
 	html(req, "\">");
 	for (int i = 0; i < REG_REASONS; i++) {
-		int w = (int)((BAR_W - 200) * sum->reason[i] / top);
+		int w = (int)(BAR_W * sum->reason[i] / top);
 
-		markupf(req, "<text x=\"0\" y=\"%d\" font-size=\"12\" fill=\"#1b2430\">", i * 26 + 15);
+		markupf(req, "<text x=\"0\" y=\"%d\" font-size=\"13\" fill=\"#1b2430\">", i * 26 + 15);
 		html_text(req, text_enum(req->lang, "reg_reason", registration_reason_code(i)));
-		markupf(req, "</text><rect x=\"150\" y=\"%d\" width=\"%d\" height=\"18\" rx=\"2\" "
-			     "fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#1b2430\">%ld</text>",
-			i * 26 + 2, w, i < 3 ? outcome_fill[2] : outcome_fill[1], 155 + w, i * 26 + 15,
-			sum->reason[i]);
+		/* refusing reasons red, deferring ones amber */
+		markupf(req, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" rx=\"2\" "
+			     "fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"13\" fill=\"#1b2430\">%ld</text>",
+			LABEL_W, i * 26 + 2, w, i < 3 ? outcome_fill[2] : outcome_fill[1], LABEL_W + w + 6,
+			i * 26 + 15, sum->reason[i]);
 	}
 	html(req, "</svg></section>\n");
 
 	/* by district or school: a bar each, and the figures */
 	if (!sum->ngroups)
 		return;
+	names = arena_alloc(req->arena, sizeof *names * (size_t)sum->ngroups);
+	if (!names)
+		return;
+	for (int g = 0; g < sum->ngroups; g++)
+		names[g] = group_name(req, sum, sum->groups[g].code);
 	html(req, "<section class=\"panel\"><h2>");
 	html_text(req, T(req, sum->by_school ? TX_RPT_BY_SCHOOL : TX_RPT_BY_DISTRICT));
 	html(req, "</h2>");
 	legend(req);
 	markupf(req, "<svg class=\"bars\" viewBox=\"0 0 %d %d\" width=\"100%%\" role=\"img\" aria-label=\"",
-		BAR_W, sum->ngroups * 26);
+		CHART_W, sum->ngroups * 26);
 	html_attr(req, T(req, sum->by_school ? TX_RPT_BY_SCHOOL : TX_RPT_BY_DISTRICT));
 	html(req, "\">");
-	for (int g = 0; g < sum->ngroups; g++)
-		stacked(req, g * 26, sum->groups[g].outcome);
+	for (int g = 0; g < sum->ngroups; g++) {
+		markupf(req, "<text x=\"0\" y=\"%d\" font-size=\"13\" fill=\"#1b2430\">", g * 26 + 15);
+		html_text(req, names[g]);
+		html(req, "</text>");
+		stacked(req, LABEL_W, g * 26, sum->groups[g].outcome);
+	}
 	html(req, "</svg><div class=\"table-wrap\"><table class=\"data registry\">");
 	layout_table_head(req, cols, 5, NULL);
 	html(req, "<tbody>");
@@ -196,15 +209,17 @@ static void charts(struct request *req, const struct registration_summary *sum)
 
 		html(req, "<tr>");
 		registry_td(req, TX_REG_NAME_OF, NULL);
-		html_text(req, group_name(req, sum, gr->code));
+		html_text(req, names[g]);
 		html(req, " <code>");
 		html_text(req, gr->code);
 		html(req, "</code></td>");
 		registry_td(req, TX_RPT_PERSONS, "num");
-		html_textf(req, "%ld</td>", n);
+		html_textf(req, "%ld", n);
+		html(req, "</td>");
 		for (int i = 0; i < 3; i++) {
 			registry_td(req, i == 0 ? TX_RPT_Q : i == 1 ? TX_RPT_D : TX_RPT_R, "num");
-			html_textf(req, "%ld (%s)</td>", gr->outcome[i], pct(req, gr->outcome[i], n));
+			html_textf(req, "%ld (%s)", gr->outcome[i], pct(req, gr->outcome[i], n));
+			html(req, "</td>");
 		}
 		html(req, "</tr>");
 	}
@@ -249,8 +264,9 @@ static void not_qualified(struct request *req, const struct registration_summary
 		html_text(req, *r->school_code ? r->school_code : "—");
 		html(req, "</td>");
 		registry_td(req, TX_HRS_HOURS, "num");
-		html_textf(req, "%s / %s</td>", hours_format(r->r.hours10, done),
+		html_textf(req, "%s / %s", hours_format(r->r.hours10, done),
 			   hours_format(r->r.required10, need));
+		html(req, "</td>");
 		registry_td(req, TX_RPT_OUTCOME, "nowrap");
 		html_text(req, text_enum(req->lang, "reg_outcome", registration_outcome_code(r->r.outcome)));
 		html(req, "</td>");
