@@ -50,7 +50,7 @@ static void label(struct request *req, const char *id, enum text_id text)
 }
 
 static void select_of(struct request *req, const char *id, const char *name, enum vocab_kind k,
-		      const char *kind)
+		      const char *kind, const char *selected)
 {
 	html(req, "<select id=\"");
 	html_attr(req, id);
@@ -58,7 +58,7 @@ static void select_of(struct request *req, const char *id, const char *name, enu
 	html_attr(req, name);
 	html(req, "\" required>");
 	for (const char *const *c = vocab_codes(k); *c; c++)
-		html_option(req, *c, text_enum(req->lang, kind, *c), false);
+		html_option(req, *c, text_enum(req->lang, kind, *c), selected && !strcmp(*c, selected));
 	html(req, "</select>");
 }
 
@@ -80,7 +80,7 @@ static void forms(struct request *req, const struct person_rec *p)
 	html(req, " inputmode=\"numeric\"");
 	html_textf(req, " max=\"%d\" value=\"%d\">", atoi(now), atoi(now) - 1);
 	label(req, "apr-result", TX_APR_RESULT);
-	select_of(req, "apr-result", "result", VOCAB_APPRAISAL, "appraisal");
+	select_of(req, "apr-result", "result", VOCAB_APPRAISAL, "appraisal", "qualified");
 	html(req, "<p class=\"hint\">");
 	html_text(req, T(req, TX_APR_APPRAISAL_HINT));
 	html(req, "</p><div class=\"form-actions\"><button class=\"primary\" type=\"submit\">");
@@ -94,7 +94,7 @@ static void forms(struct request *req, const struct person_rec *p)
 	html(req, "/events\">");
 	html_csrf(req);
 	label(req, "ev-kind", TX_APR_KIND);
-	select_of(req, "ev-kind", "kind", VOCAB_EVENT, "event");
+	select_of(req, "ev-kind", "kind", VOCAB_EVENT, "event", NULL);
 	label(req, "ev-start", TX_APR_START);
 	html(req, "<input id=\"ev-start\" name=\"start\" type=\"date\" required>");
 	label(req, "ev-end", TX_APR_END);
