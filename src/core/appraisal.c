@@ -276,8 +276,9 @@ int appraisal_import_row(struct appraisal_import *ai, const struct appraisal_in 
 		return -1;
 	if ((rc = find_person(ai, id, &person_id, fe)) < 0)
 		return rc;
+	snprintf(detail, sizeof detail, "%d", year); /* "2024" and "2024年" are one year */
 	if (in->line > 0 &&
-	    (first = seen_add(ai, hash_text(hash_text(1469598103934665603ULL, id), in->year),
+	    (first = seen_add(ai, hash_text(hash_text(1469598103934665603ULL, id), detail),
 			      in->line)) != 0) {
 		field_error2(fe, "year", "同一人员同一年度也在第 %ld 行", "the same person and year "
 			     "are also on line %ld", first);

@@ -172,7 +172,7 @@ static void bad_appraisals_named_nothing_written(void **state)
 		"440106198503120023,21,合格\n"             /* line 4: not a year */
 		"440106198503120023,2020,良好\n"           /* line 5: no such level */
 		"110101199003077774,2021,合格\n"           /* line 6: no such person */
-		"440106198503120023,2021,优秀\n"           /* line 7: twice in the file */
+		"440106198503120023,2021年,优秀\n"         /* line 7: twice in the file */
 		"4401**********0023,2021,合格\n"           /* line 8: masked */
 		"440106198503120023,,\n";                  /* line 9: empty */
 
