@@ -38,6 +38,12 @@ static const struct nav_item nav[] = {
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	{ "/registration", TX_RF_NAV, PERM_REGISTRATION_APPLY },
+	{ "/registration/review", TX_RF_NAV_REVIEW, PERM_REGISTRATION_REVIEW },
+	{ "/registration/decide", TX_RF_NAV_DECIDE, PERM_REGISTRATION_DECIDE },
+	/* 公示 is for a school's staff: its admin (here) and its teachers
+	 * (on their registration page) */
+	{ "/registration/public", TX_RF_NAV_PUBLIC, PERM_REGISTRATION_REVIEW },
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
 };

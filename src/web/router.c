@@ -157,6 +157,24 @@ static const struct route routes[] = {
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	/* re-registration (issue 6 §5): the teacher applies, her school
+	 * reviews, the district or county centre decides (registration.c
+	 * answers a municipal centre 403); 公示 and the decision page are
+	 * checked per application (the person, her school, the deciding
+	 * centre, the bureau) */
+	{ GET,  "/registration",                         page_registration,      0,              PERM_REGISTRATION_APPLY },
+	{ POST, "/registration/apply",                   page_registration_apply, 0,             PERM_REGISTRATION_APPLY },
+	{ POST, "/registration/{id}/withdraw",           page_registration_withdraw, 0,          PERM_REGISTRATION_APPLY },
+	{ GET,  "/registration/review",                  page_registration_review, 0,            PERM_REGISTRATION_REVIEW },
+	{ POST, "/registration/{id}/agree",              page_registration_agree, 0,             PERM_REGISTRATION_REVIEW },
+	{ POST, "/registration/{id}/return",             page_registration_return, 0,            PERM_REGISTRATION_REVIEW },
+	{ GET,  "/registration/decide",                  page_registration_decide_home, 0,       PERM_REGISTRATION_DECIDE },
+	{ GET,  "/registration/decide/{cycle}",          page_registration_decide, 0,            PERM_REGISTRATION_DECIDE },
+	{ POST, "/registration/decide/{cycle}/all",      page_registration_decide_all, 0,        PERM_REGISTRATION_DECIDE },
+	{ POST, "/registration/{id}/decide",             page_registration_decide_one, 0,        PERM_REGISTRATION_DECIDE },
+	{ GET,  "/registration/batches/{id}",            page_registration_batch, 0,             PERM_REGISTRATION_DECIDE },
+	{ GET,  "/registration/public",                  page_registration_public, 0,            PERM_SIGNED_IN },
+	{ GET,  "/registration/{id}/decision",           page_registration_decision, 0,          PERM_SIGNED_IN },
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
 };

@@ -115,6 +115,22 @@ static bool role_may(const char *role, int methods, const char *pattern)
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	/* re-registration (issue 6 §5): teachers apply, school admins
+	 * review, centre admins and the system admin decide (a municipal
+	 * centre is refused per page, after the {cycle} or {id}: "x" is a
+	 * 400 first); 公示 and the decision page are open to every signed-in
+	 * role and checked per application */
+	if (starts(pattern, "/registration")) {
+		if (!strcmp(pattern, "/registration/public") || strstr(pattern, "/decision"))
+			return true;
+		if (!strcmp(pattern, "/registration") || !strcmp(pattern, "/registration/apply") ||
+		    strstr(pattern, "/withdraw"))
+			return !strcmp(role, "teacher");
+		if (!strcmp(pattern, "/registration/review") || strstr(pattern, "/agree") ||
+		    strstr(pattern, "/return"))
+			return !strcmp(role, "school_admin");
+		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+	}
 	/* issue 6 anchor: recognition */
 	/* issue 6 anchor: reports */
 	return true;

@@ -122,6 +122,20 @@ void page_hours_reversal(struct request *req);
 /* issue 6 anchor: assessment */
 /* issue 6 anchor: appraisals */
 /* issue 6 anchor: registration */
+/* the re-registration workflow (registration.c) */
+void page_registration(struct request *req);
+void page_registration_apply(struct request *req);
+void page_registration_withdraw(struct request *req);
+void page_registration_review(struct request *req);
+void page_registration_agree(struct request *req);
+void page_registration_return(struct request *req);
+void page_registration_decide_home(struct request *req);
+void page_registration_decide(struct request *req);
+void page_registration_decide_one(struct request *req);
+void page_registration_decide_all(struct request *req);
+void page_registration_batch(struct request *req);
+void page_registration_public(struct request *req);
+void page_registration_decision(struct request *req);
 /* issue 6 anchor: recognition */
 /* issue 6 anchor: reports */
 
