@@ -767,6 +767,7 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 	[TX_RF_NONE_RECORDED] = { "无记录", "None on record" },
 	[TX_RF_APPR_MISSING] = { "缺少考核结果", "No appraisal on record" },
 	[TX_RF_APPR_NOT_DUE] = { "年度未结束", "Year not ended" },
+	[TX_RF_APPR_NOT_ASSESSED] = { "未入职，不考核", "Not yet in service: not assessed" },
 	[TX_RF_MISSING] = { "尚缺条件", "What is missing" },
 	[TX_RF_ALL_MET] = { "各项条件均已符合。", "Every condition is met." },
 	[TX_RF_WHY_HOURS] = { "周期学时 %s，要求 %s，尚差 %s 学时", "%s hours in the cycle, %s required: %s to go" },

@@ -316,6 +316,7 @@ static void returned_and_withdrawn_apply_again(void **state)
 	expect_contains(r, "data-outcome=\"deferred\"");
 	expect_contains(r, "data-reason=\"hours\"");
 	expect_contains(r, "data-reason=\"no_appraisal\"");
+	expect_contains(r, "缺少考核结果</td><td>不符合");
 	post(c, "/registration", "/registration/apply", "statement", "", &r);
 	expect_redirect(r, "/registration?done=applied");
 	id = open_application(colleague_id, "applied");

@@ -241,7 +241,7 @@ static void step_error(struct request *req, const struct err *e)
 
 static void conditions(struct request *req, const struct hours_rules *rules, int cycle,
 		       const struct registration_result *r, const enum appraisal_result *appr,
-		       const char *today)
+		       const char *service_start, const char *today)
 {
 	int last_ended = atoi(today) - 1;
 
@@ -256,11 +256,16 @@ static void conditions(struct request *req, const struct hours_rules *rules, int
 	for (int i = 0; i < rules->cycle_years && i < REG_YEARS_MAX; i++) {
 		int y = cycle + i;
 		const char *word;
+		/* the same reading of each year as registration_decide() */
+		bool assessed = hours_assessed_in(service_start, y);
 		bool bad = appr[i] == APPRAISAL_UNQUALIFIED ||
-			   (appr[i] == APPRAISAL_BASIC && rules->basic_defers);
+			   (appr[i] == APPRAISAL_BASIC && rules->basic_defers) ||
+			   (appr[i] == APPRAISAL_MISSING && assessed && y <= last_ended);
 
 		if (appr[i] != APPRAISAL_MISSING)
 			word = text_enum(req->lang, "reg_appraisal", appraisal_result_code(appr[i]));
+		else if (!assessed)
+			word = T(req, TX_RF_APPR_NOT_ASSESSED);
 		else if (y > last_ended)
 			word = T(req, TX_RF_APPR_NOT_DUE);
 		else
@@ -349,6 +354,7 @@ void page_registration(struct request *req)
 	struct regflow_filter f = { 0 };
 	struct regflow_app *apps;
 	enum appraisal_result appr[REG_YEARS_MAX];
+	struct person_rec me;
 	struct err e = { 0 };
 	char now[ISO_TIME_LEN], today[DATE_LEN + 1];
 	int cycle, n = 0;
@@ -364,6 +370,10 @@ void page_registration(struct request *req)
 	cycle = page_cycle(req, &rules, today, req_query(req, "cycle"));
 	if (cycle < 0) {
 		req_error(req, 400);
+		return;
+	}
+	if (registry_person_get_id(req->store, req->arena, req->who.person_id, &me) < 0) {
+		req_error(req, 404);
 		return;
 	}
 	if (regflow_apply_check(req->store, req->who.person_id, cycle, today, &chk, &e) < 0 ||
@@ -394,7 +404,7 @@ void page_registration(struct request *req)
 	html(req, "</h2>\n<p class=\"help\">");
 	html_text(req, T(req, TX_RF_STATUS_HELP));
 	html(req, "</p>\n");
-	conditions(req, &rules, cycle, &chk.now, appr, today);
+	conditions(req, &rules, cycle, &chk.now, appr, me.service_start, today);
 	html(req, "<h3>");
 	html_text(req, T(req, TX_RF_MISSING));
 	html(req, "</h3>\n");
