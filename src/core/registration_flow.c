@@ -387,53 +387,6 @@ static int changed_one(struct store *s, int rc, const struct regflow_app *app, c
 
 static const char SQL_WITHDRAW[] =
 	"UPDATE registration_applications SET state = 'withdrawn' WHERE id = ? AND state = 'applied'";
-
-int regflow_withdraw(struct store *s, const struct actor *who, int64_t id, int64_t person_id,
-		     const char *now, struct err *e)
-{
-	struct arena *a = arena_new();
-	struct regflow_app app;
-	struct stmt *st;
-	int rc = -1;
-
-	(void)now;
-	if (!a) {
-		err_set(e, ERR_INTERNAL, "out of memory");
-		return -1;
-	}
-	if (store_begin(s, STORE_WRITE) < 0) {
-		db_fail(s, e);
-		goto out;
-	}
-	if (load(s, a, id, &app, e) < 0)
-		goto out;
-	if (app.person_id != person_id) {
-		err_set(e, ERR_NOT_FOUND, "no application %lld", (long long)id);
-		fail(s, e);
-		goto out;
-	}
-	if (strcmp(app.state, "applied")) {
-		wrong_state(s, &app, "applied", e);
-		goto out;
-	}
-	if (store_prepare(s, SQL_WITHDRAW, &st) < 0) {
-		db_fail(s, e);
-		goto out;
-	}
-	stmt_bind_int(st, 1, id);
-	if (changed_one(s, stmt_run(st), &app, "applied", e) < 0)
-		goto out;
-	if (audit_step(s, who, "registration.withdraw", id, app.id_number, "") < 0 ||
-	    store_commit(s) < 0) {
-		db_fail(s, e);
-		goto out;
-	}
-	rc = 0;
-out:
-	arena_free(a);
-	return rc;
-}
-
 static const char SQL_AGREE[] =
 	"UPDATE registration_applications SET state = 'agreed', school_by = ?, school_at = ?,"
 	" school_comment = ? WHERE id = ? AND state = 'applied'";
@@ -441,26 +394,26 @@ static const char SQL_RETURN[] =
 	"UPDATE registration_applications SET state = 'returned', school_by = ?, school_at = ?,"
 	" school_comment = ? WHERE id = ? AND state = 'applied'";
 
-/* agree (returning = false) or return with a comment */
-static int school_step(struct store *s, const struct actor *who, int64_t id, const char *school_code,
-		       const char *comment, bool returning, const char *now, struct err *e)
+/* A step from 'applied': the teacher's withdrawal, or her school's
+ * agreement or return.  Whoever is not the person (person_id) or of her
+ * school (school_code) finds no application at all: no probing. */
+struct applied_step {
+	const char *action;      /* the audit action */
+	const char *sql;         /* binds (by, at, comment,) id */
+	bool by_school;          /* the school's step: by, at and comment bound */
+	int64_t person_id;       /* 0: any */
+	const char *school_code; /* NULL: any */
+	const char *comment;
+};
+
+static int step_from_applied(struct store *s, const struct actor *who, int64_t id,
+			     const struct applied_step *step, const char *now, struct err *e)
 {
 	struct arena *a;
 	struct regflow_app app;
 	struct stmt *st;
-	int rc = -1;
+	int rc = -1, i = 1;
 
-	if (!comment)
-		comment = "";
-	if (returning && !comment[strspn(comment, " \t\r\n")]) {
-		err_field(e, ERR_INVALID, "comment", "a returned application needs a comment");
-		return -1;
-	}
-	if (strlen(comment) > REGFLOW_TEXT_MAX) {
-		err_field(e, ERR_INVALID, "comment", "the comment is longer than %d bytes",
-			  REGFLOW_TEXT_MAX);
-		return -1;
-	}
 	if (!(a = arena_new())) {
 		err_set(e, ERR_INTERNAL, "out of memory");
 		return -1;
@@ -471,8 +424,8 @@ static int school_step(struct store *s, const struct actor *who, int64_t id, con
 	}
 	if (load(s, a, id, &app, e) < 0)
 		goto out;
-	/* another school's teacher: as if there were none (no probing) */
-	if (school_code && strcmp(app.school_code, school_code)) {
+	if ((step->person_id && app.person_id != step->person_id) ||
+	    (step->school_code && strcmp(app.school_code, step->school_code))) {
 		err_set(e, ERR_NOT_FOUND, "no application %lld", (long long)id);
 		fail(s, e);
 		goto out;
@@ -481,18 +434,19 @@ static int school_step(struct store *s, const struct actor *who, int64_t id, con
 		wrong_state(s, &app, "applied", e);
 		goto out;
 	}
-	if (store_prepare(s, returning ? SQL_RETURN : SQL_AGREE, &st) < 0) {
+	if (store_prepare(s, step->sql, &st) < 0) {
 		db_fail(s, e);
 		goto out;
 	}
-	stmt_bind_text(st, 1, actor_name(who));
-	stmt_bind_text(st, 2, now);
-	stmt_bind_text(st, 3, comment);
-	stmt_bind_int(st, 4, id);
+	if (step->by_school) {
+		stmt_bind_text(st, i++, actor_name(who));
+		stmt_bind_text(st, i++, now);
+		stmt_bind_text(st, i++, step->comment);
+	}
+	stmt_bind_int(st, i, id);
 	if (changed_one(s, stmt_run(st), &app, "applied", e) < 0)
 		goto out;
-	if (audit_step(s, who, returning ? "registration.return" : "registration.agree", id,
-		       app.id_number, comment) < 0 ||
+	if (audit_step(s, who, step->action, id, app.id_number, step->comment ? step->comment : "") < 0 ||
 	    store_commit(s) < 0) {
 		db_fail(s, e);
 		goto out;
@@ -501,6 +455,39 @@ static int school_step(struct store *s, const struct actor *who, int64_t id, con
 out:
 	arena_free(a);
 	return rc;
+}
+
+int regflow_withdraw(struct store *s, const struct actor *who, int64_t id, int64_t person_id,
+		     const char *now, struct err *e)
+{
+	struct applied_step step = { "registration.withdraw", SQL_WITHDRAW, false, person_id, NULL, NULL };
+
+	/* an account without a person has no applications */
+	if (!person_id) {
+		err_set(e, ERR_NOT_FOUND, "no application %lld", (long long)id);
+		return -1;
+	}
+	return step_from_applied(s, who, id, &step, now, e);
+}
+
+/* agree (returning = false) or return with a comment */
+static int school_step(struct store *s, const struct actor *who, int64_t id, const char *school_code,
+		       const char *comment, bool returning, const char *now, struct err *e)
+{
+	struct applied_step step = { returning ? "registration.return" : "registration.agree",
+				     returning ? SQL_RETURN : SQL_AGREE, true, 0, school_code,
+				     comment ? comment : "" };
+
+	if (returning && !step.comment[strspn(step.comment, " \t\r\n")]) {
+		err_field(e, ERR_INVALID, "comment", "a returned application needs a comment");
+		return -1;
+	}
+	if (strlen(step.comment) > REGFLOW_TEXT_MAX) {
+		err_field(e, ERR_INVALID, "comment", "the comment is longer than %d bytes",
+			  REGFLOW_TEXT_MAX);
+		return -1;
+	}
+	return step_from_applied(s, who, id, &step, now, e);
 }
 
 int regflow_agree(struct store *s, const struct actor *who, int64_t id, const char *school_code,

@@ -200,6 +200,68 @@ static void state_badge(struct request *req, const char *state)
 	html(req, "</span>");
 }
 
+/* A one-button form that posts to /registration/{id}/{verb}, with an input
+ * before the button when field is given (its label, and whether it must
+ * be filled). */
+struct action {
+	const char *verb, *form_class;
+	enum text_id button;
+	bool primary;
+	const char *field;          /* NULL: none */
+	enum text_id field_label;
+	bool required;
+};
+
+static void action_form(struct request *req, int64_t id, const struct action *ac)
+{
+	html(req, "<form method=\"post\" class=\"");
+	html_attr(req, ac->form_class);
+	html(req, "\" action=\"/registration/");
+	html_textf(req, "%lld/%s", (long long)id, ac->verb);
+	html(req, "\">");
+	html_csrf(req);
+	if (ac->field) {
+		html(req, "<label>");
+		html_text(req, T(req, ac->field_label));
+		html(req, " <input name=\"");
+		html_attr(req, ac->field);
+		html(req, ac->required ? "\" required maxlength=\"2000\"></label> "
+				       : "\" maxlength=\"2000\"></label> ");
+	}
+	html(req, ac->primary ? "<button type=\"submit\" class=\"primary\">" : "<button type=\"submit\">");
+	html_text(req, T(req, ac->button));
+	html(req, "</button></form>");
+}
+
+static const struct action withdraw_action = { "withdraw", "inline", TX_RF_WITHDRAW, false, NULL, 0, false };
+static const struct action agree_action = { "agree", "inline", TX_RF_AGREE, true, NULL, 0, false };
+static const struct action return_action = { "return", "return", TX_RF_RETURN, false, "comment",
+					     TX_RF_COMMENT, true };
+static const struct action decide_action = { "decide", "decide", TX_RF_DECIDE, true, "note", TX_RF_NOTE,
+					     false };
+
+/* The row that says a table is empty. */
+static void empty_row(struct request *req, int columns, enum text_id text)
+{
+	html(req, "<tr><td colspan=\"");
+	html_textf(req, "%d", columns);
+	html(req, "\">");
+	html_text(req, T(req, text));
+	html(req, "</td></tr>");
+}
+
+/* The first cells of an application's row: its name and masked number. */
+static void row_start(struct request *req, const struct regflow_app *a)
+{
+	html(req, "<tr data-application=\"");
+	html_textf(req, "%lld", (long long)a->id);
+	html(req, "\"><td>");
+	html_text(req, a->name);
+	html(req, "</td><td>");
+	masked(req, a->id_number);
+	html(req, "</td>");
+}
+
 static void done_notice(struct request *req)
 {
 	const char *done = req_query(req, "done");
@@ -312,13 +374,8 @@ static void history(struct request *req, const struct regflow_app *apps, int n, 
 		html(req, "</td><td>");
 		state_badge(req, a->state);
 		if (teacher && !strcmp(a->state, "applied")) {
-			html(req, " <form method=\"post\" class=\"inline\" action=\"/registration/");
-			html_textf(req, "%lld", (long long)a->id);
-			html(req, "/withdraw\">");
-			html_csrf(req);
-			html(req, "<button type=\"submit\">");
-			html_text(req, T(req, TX_RF_WITHDRAW));
-			html(req, "</button></form>");
+			html(req, " ");
+			action_form(req, a->id, &withdraw_action);
 		}
 		html(req, "</td><td>");
 		html_text(req, *a->school_comment ? a->school_comment : "—");
@@ -339,11 +396,8 @@ static void history(struct request *req, const struct regflow_app *apps, int n, 
 		publicity(req, a, today);
 		html(req, "</td></tr>\n");
 	}
-	if (n == 0) {
-		html(req, "<tr><td colspan=\"5\">");
-		html_text(req, T(req, TX_RF_NO_APPLICATIONS));
-		html(req, "</td></tr>");
-	}
+	if (n == 0)
+		empty_row(req, 5, TX_RF_NO_APPLICATIONS);
 	html(req, "</tbody></table></div>\n");
 }
 
@@ -538,13 +592,8 @@ void page_registration_review(struct request *req)
 		struct registration_result r;
 		struct err e = { 0 };
 
-		html(req, "<tr data-application=\"");
-		html_textf(req, "%lld", (long long)apps[i].id);
-		html(req, "\"><td>");
-		html_text(req, apps[i].name);
-		html(req, "</td><td>");
-		masked(req, apps[i].id_number);
-		html(req, "</td><td>");
+		row_start(req, &apps[i]);
+		html(req, "<td>");
 		html_textf(req, "%.10s", apps[i].applied_at);
 		html(req, "</td><td>");
 		html_text(req, *apps[i].statement ? apps[i].statement : "—");
@@ -554,27 +603,14 @@ void page_registration_review(struct request *req)
 			outcome_badge(req, registration_outcome_code(r.outcome));
 			reasons_list(req, &r, &rules);
 		}
-		html(req, "</td><td class=\"actions\"><form method=\"post\" class=\"inline\" action=\"/registration/");
-		html_textf(req, "%lld", (long long)apps[i].id);
-		html(req, "/agree\">");
-		html_csrf(req);
-		html(req, "<button type=\"submit\" class=\"primary\">");
-		html_text(req, T(req, TX_RF_AGREE));
-		html(req, "</button></form> <form method=\"post\" class=\"return\" action=\"/registration/");
-		html_textf(req, "%lld", (long long)apps[i].id);
-		html(req, "/return\">");
-		html_csrf(req);
-		html(req, "<label>");
-		html_text(req, T(req, TX_RF_COMMENT));
-		html(req, " <input name=\"comment\" required maxlength=\"2000\"></label> <button type=\"submit\">");
-		html_text(req, T(req, TX_RF_RETURN));
-		html(req, "</button></form></td></tr>\n");
+		html(req, "</td><td class=\"actions\">");
+		action_form(req, apps[i].id, &agree_action);
+		html(req, " ");
+		action_form(req, apps[i].id, &return_action);
+		html(req, "</td></tr>\n");
 	}
-	if (n == 0) {
-		html(req, "<tr><td colspan=\"6\">");
-		html_text(req, T(req, TX_RF_NONE_TO_REVIEW));
-		html(req, "</td></tr>");
-	}
+	if (n == 0)
+		empty_row(req, 6, TX_RF_NONE_TO_REVIEW);
 	html(req, "</tbody></table></div>\n");
 	layout_end(req);
 }
@@ -710,13 +746,8 @@ void page_registration_decide(struct request *req)
 
 		if (ok && r.outcome == REG_QUALIFIED)
 			qualified++;
-		html(req, "<tr data-application=\"");
-		html_textf(req, "%lld", (long long)apps[i].id);
-		html(req, "\"><td>");
-		html_text(req, apps[i].name);
-		html(req, "</td><td>");
-		masked(req, apps[i].id_number);
-		html(req, "</td><td>");
+		row_start(req, &apps[i]);
+		html(req, "<td>");
 		html_text(req, apps[i].school_name);
 		html(req, "</td><td>");
 		if (ok) {
@@ -726,21 +757,12 @@ void page_registration_decide(struct request *req)
 				   hours_text(req, r.required10));
 			reasons_list(req, &r, &rules);
 		}
-		html(req, "</td><td class=\"actions\"><form method=\"post\" action=\"/registration/");
-		html_textf(req, "%lld", (long long)apps[i].id);
-		html(req, "/decide\">");
-		html_csrf(req);
-		html(req, "<label>");
-		html_text(req, T(req, TX_RF_NOTE));
-		html(req, " <input name=\"note\" maxlength=\"2000\"></label> <button type=\"submit\" class=\"primary\">");
-		html_text(req, T(req, TX_RF_DECIDE));
-		html(req, "</button></form></td></tr>\n");
+		html(req, "</td><td class=\"actions\">");
+		action_form(req, apps[i].id, &decide_action);
+		html(req, "</td></tr>\n");
 	}
-	if (n == 0) {
-		html(req, "<tr><td colspan=\"5\">");
-		html_text(req, T(req, TX_RF_NONE_TO_DECIDE));
-		html(req, "</td></tr>");
-	}
+	if (n == 0)
+		empty_row(req, 5, TX_RF_NONE_TO_DECIDE);
 	html(req, "</tbody></table></div>\n");
 	if (n > 0) {
 		html(req, "<form method=\"post\" class=\"batch\" action=\"/registration/decide/");
@@ -771,11 +793,8 @@ void page_registration_decide(struct request *req)
 		html_text(req, T(req, TX_RF_VIEW_DECISION));
 		html(req, "</a></td></tr>\n");
 	}
-	if (nrecent == 0) {
-		html(req, "<tr><td>");
-		html_text(req, T(req, TX_NONE_YET));
-		html(req, "</td></tr>");
-	}
+	if (nrecent == 0)
+		empty_row(req, 5, TX_NONE_YET);
 	html(req, "</tbody></table></div>\n");
 	layout_end(req);
 }
@@ -970,11 +989,8 @@ void page_registration_public(struct request *req)
 		html_text(req, apps[i].final_date);
 		html(req, "</td></tr>\n");
 	}
-	if (n == 0) {
-		html(req, "<tr><td colspan=\"5\">");
-		html_text(req, T(req, TX_RF_PUBLIC_NONE));
-		html(req, "</td></tr>");
-	}
+	if (n == 0)
+		empty_row(req, 5, TX_RF_PUBLIC_NONE);
 	html(req, "</tbody></table></div>\n");
 	layout_end(req);
 }
