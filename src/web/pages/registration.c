@@ -299,6 +299,31 @@ static void step_error(struct request *req, const struct err *e)
 	}
 }
 
+/* The frame of the review and decide pages: the heading with the
+ * caller's school or centre and the cycle, the notice of the step just
+ * done, the help, and the table's head. */
+static void worklist_start(struct request *req, enum text_id title, enum text_id help,
+			   const struct hours_rules *rules, int cycle, const char *table_class,
+			   const enum text_id *head, size_t nhead)
+{
+	layout_start(req, T(req, title));
+	html(req, "<div class=\"page-head\"><h1>");
+	html_text(req, T(req, title));
+	html(req, "</h1><p class=\"scope\">");
+	html_text(req, req->who.scope_name);
+	html(req, " · ");
+	cycle_label(req, rules, cycle);
+	html(req, "</p></div>\n");
+	done_notice(req);
+	html(req, "<p class=\"help\">");
+	html_text(req, T(req, help));
+	html(req, "</p>\n<div class=\"table-wrap\"><table class=\"data ");
+	html_attr(req, table_class);
+	html(req, "\">");
+	layout_table_head(req, head, nhead, NULL);
+	html(req, "<tbody>");
+}
+
 /* ---- the teacher ---- */
 
 static void conditions(struct request *req, const struct hours_rules *rules, int cycle,
@@ -574,20 +599,8 @@ void page_registration_review(struct request *req)
 		req_error(req, 500);
 		return;
 	}
-	layout_start(req, T(req, TX_RF_REVIEW_TITLE));
-	html(req, "<div class=\"page-head\"><h1>");
-	html_text(req, T(req, TX_RF_REVIEW_TITLE));
-	html(req, "</h1><p class=\"scope\">");
-	html_text(req, req->who.scope_name);
-	html(req, " · ");
-	cycle_label(req, &rules, cycle);
-	html(req, "</p></div>\n");
-	done_notice(req);
-	html(req, "<p class=\"help\">");
-	html_text(req, T(req, TX_RF_REVIEW_HELP));
-	html(req, "</p>\n<div class=\"table-wrap\"><table class=\"data review\">");
-	layout_table_head(req, head, sizeof head / sizeof head[0], NULL);
-	html(req, "<tbody>");
+	worklist_start(req, TX_RF_REVIEW_TITLE, TX_RF_REVIEW_HELP, &rules, cycle, "review", head,
+		       sizeof head / sizeof head[0]);
 	for (int i = 0; i < n; i++) {
 		struct registration_result r;
 		struct err e = { 0 };
@@ -724,20 +737,8 @@ void page_registration_decide(struct request *req)
 		return;
 	}
 
-	layout_start(req, T(req, TX_RF_DECIDE_TITLE));
-	html(req, "<div class=\"page-head\"><h1>");
-	html_text(req, T(req, TX_RF_DECIDE_TITLE));
-	html(req, "</h1><p class=\"scope\">");
-	html_text(req, req->who.scope_name);
-	html(req, " · ");
-	cycle_label(req, &rules, cycle);
-	html(req, "</p></div>\n");
-	done_notice(req);
-	html(req, "<p class=\"help\">");
-	html_text(req, T(req, TX_RF_DECIDE_HELP));
-	html(req, "</p>\n<div class=\"table-wrap\"><table class=\"data decide\">");
-	layout_table_head(req, head, sizeof head / sizeof head[0], NULL);
-	html(req, "<tbody>");
+	worklist_start(req, TX_RF_DECIDE_TITLE, TX_RF_DECIDE_HELP, &rules, cycle, "decide", head,
+		       sizeof head / sizeof head[0]);
 	for (int i = 0; i < n; i++) {
 		struct registration_result r;
 		struct err e = { 0 };
