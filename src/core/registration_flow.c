@@ -278,7 +278,7 @@ int regflow_apply_check(struct store *s, int64_t person_id, int cycle_start, con
 	return check_apply(s, person_id, cycle_start, today, out, e);
 }
 
-static const char SQL_PERSON_NUMBER[] = "SELECT id_number FROM persons WHERE id = ?";
+static const char SQL_PERSON_NUMBER[] = "SELECT id_number, school_id IS NOT NULL FROM persons WHERE id = ?";
 static const char SQL_INSERT[] =
 	"INSERT INTO registration_applications (person_id, cycle_start, state, applied_at, statement)"
 	" VALUES (?, ?, 'applied', ?, ?)";
@@ -290,6 +290,7 @@ int regflow_apply(struct store *s, const struct actor *who, int64_t person_id, i
 	struct regflow_check chk;
 	struct stmt *st;
 	char id_number[ID_NUMBER_LEN + 1] = "", detail[64];
+	bool has_school = false;
 	int rc;
 
 	if (!statement)
@@ -305,13 +306,21 @@ int regflow_apply(struct store *s, const struct actor *who, int64_t person_id, i
 		return db_fail(s, e);
 	stmt_bind_int(st, 1, person_id);
 	rc = stmt_step(st);
-	if (rc == STORE_ROW)
+	if (rc == STORE_ROW) {
 		snprintf(id_number, sizeof id_number, "%s", stmt_text(st, 0));
+		has_school = stmt_int(st, 1) != 0;
+	}
 	stmt_done(st);
 	if (rc < 0)
 		return db_fail(s, e);
 	if (rc != STORE_ROW) {
 		err_set(e, ERR_NOT_FOUND, "no person %lld", (long long)person_id);
+		return fail(s, e);
+	}
+	/* 教师〔2013〕9号 art. 9: the application goes through the school that
+	 * employs her; with none, no one could review it */
+	if (!has_school) {
+		err_set(e, ERR_CONFLICT, "registration goes through a school, and the person has none");
 		return fail(s, e);
 	}
 	if (check_apply(s, person_id, cycle_start, today, &chk, e) < 0)

@@ -132,6 +132,15 @@ static void test_state_machine(void **state)
 	assert_int_equal(regflow_apply_check(t->s, 1, 2021, TODAY, &chk, &e), 0);
 	assert_int_equal(chk.may, REGFLOW_MAY_APPLY);
 	assert_int_equal(chk.now.outcome, REG_QUALIFIED);
+	/* no school, no one to review it: refused; no such person: not found */
+	assert_int_equal(fixture_exec(t->s, "INSERT INTO persons (id, id_number, name, gender, birth_date,"
+				      " role, education, service_start, status) VALUES (9, '440100199301010017',"
+				      " '壬', 'male', '1993-01-01', 'trainer', 'master', '2008-09-01', 'serving')"), 0);
+	assert_int_equal(regflow_apply(t->s, &teacher, 9, 2021, "", TODAY, NOW, &id, &e), -1);
+	assert_int_equal(e.code, ERR_CONFLICT);
+	assert_int_equal(regflow_apply(t->s, &teacher, 99, 2021, "", TODAY, NOW, &id, &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+	assert_int_equal(fixture_int(t->s, "SELECT count(*) FROM registration_applications"), 0);
 	assert_int_equal(regflow_apply(t->s, &teacher, 1, 2021, "请审核", TODAY, NOW, &id, &e), 0);
 	assert_string_equal(state_of(t->s, id), "applied");
 	/* one under way */
