@@ -340,9 +340,16 @@ static void returned_and_withdrawn_apply_again(void **state)
 	expect_redirect(r, "/registration?done=applied");
 	assert_int_equal(db_int("SELECT count(*) FROM registration_applications a JOIN persons p"
 				" ON p.id = a.person_id WHERE p.id_number = %Q", colleague_id), 3);
-	/* another teacher's application: 404 to her */
 	http_get(c, "/registration?cycle=x", &r);
 	expect_status(r, 400);
+	/* in English: the same page, every word from the catalogue */
+	http_get(c, "/lang?to=en&back=/registration", &r);
+	http_get(c, "/registration", &r);
+	expect_status(r, 200);
+	expect_contains(r, "The 2021–2025 cycle");
+	expect_contains(r, "What is missing");
+	expect_contains(r, "Deferred");
+	expect_lacks(r, "暂缓注册");
 	response_free(&r);
 	client_free(c);
 	client_free(school);

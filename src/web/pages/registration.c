@@ -493,7 +493,8 @@ void page_registration(struct request *req)
 	html(req, "<section class=\"panel registration-apply\"><h2>");
 	html_text(req, T(req, TX_RF_APPLY_TITLE));
 	html(req, "</h2>\n");
-	switch (chk.may) {
+	/* she applies only for the cycle that is due; another is history */
+	switch (cycle == regflow_cycle(&rules, today) ? chk.may : REGFLOW_DECIDED) {
 	case REGFLOW_MAY_APPLY:
 		html(req, "<form method=\"post\" action=\"/registration/apply\" class=\"apply\">");
 		html_csrf(req);
