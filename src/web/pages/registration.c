@@ -490,34 +490,36 @@ void page_registration(struct request *req)
 	reasons_list(req, &chk.now, &rules);
 	html(req, "</section>\n");
 
-	html(req, "<section class=\"panel registration-apply\"><h2>");
-	html_text(req, T(req, TX_RF_APPLY_TITLE));
-	html(req, "</h2>\n");
 	/* she applies only for the cycle that is due; another is history */
-	switch (cycle == regflow_cycle(&rules, today) ? chk.may : REGFLOW_DECIDED) {
-	case REGFLOW_MAY_APPLY:
-		html(req, "<form method=\"post\" action=\"/registration/apply\" class=\"apply\">");
-		html_csrf(req);
-		html_hidden(req, "cycle", arena_printf(req->arena, "%d", cycle));
-		html(req, "<label>");
-		html_text(req, T(req, TX_RF_STATEMENT));
-		html(req, "<br><textarea name=\"statement\" rows=\"3\" maxlength=\"2000\"></textarea></label>"
-			  "<p><button type=\"submit\" class=\"primary\" name=\"apply\" value=\"1\">");
-		html_text(req, T(req, TX_RF_APPLY));
-		html(req, "</button></p></form>\n");
-		break;
-	case REGFLOW_UNDER_WAY:
-		layout_notice(req, "info", T(req, TX_RF_UNDER_WAY));
-		break;
-	case REGFLOW_DECIDED:
-		layout_notice(req, "info", T(req, TX_RF_DECIDED_ALREADY));
-		break;
-	case REGFLOW_NOT_MET:
-		layout_notice(req, "info", T(req, TX_RF_NOT_MET_YET));
-		reasons_list(req, &chk.now, &rules);
-		break;
+	if (cycle == regflow_cycle(&rules, today)) {
+		html(req, "<section class=\"panel registration-apply\"><h2>");
+		html_text(req, T(req, TX_RF_APPLY_TITLE));
+		html(req, "</h2>\n");
+		switch (chk.may) {
+		case REGFLOW_MAY_APPLY:
+			html(req, "<form method=\"post\" action=\"/registration/apply\" class=\"apply\">");
+			html_csrf(req);
+			html(req, "<label>");
+			html_text(req, T(req, TX_RF_STATEMENT));
+			html(req, "<br><textarea name=\"statement\" rows=\"3\" maxlength=\"2000\"></textarea></label>"
+				  "<p><button type=\"submit\" class=\"primary\" name=\"apply\" value=\"1\">");
+			html_text(req, T(req, TX_RF_APPLY));
+			html(req, "</button></p></form>\n");
+			break;
+		case REGFLOW_UNDER_WAY:
+			layout_notice(req, "info", T(req, TX_RF_UNDER_WAY));
+			break;
+		case REGFLOW_DECIDED:
+			layout_notice(req, "info", T(req, TX_RF_DECIDED_ALREADY));
+			break;
+		case REGFLOW_NOT_MET:
+			layout_notice(req, "info", T(req, TX_RF_NOT_MET_YET));
+			reasons_list(req, &chk.now, &rules);
+			break;
+		}
+		html(req, "</section>\n");
 	}
-	html(req, "</section>\n<h2>");
+	html(req, "<h2>");
 	html_text(req, T(req, TX_RF_HISTORY));
 	html(req, "</h2>\n");
 	history(req, apps, n, today, true);
