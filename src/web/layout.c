@@ -39,6 +39,9 @@ static const struct nav_item nav[] = {
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
+	{ "/recognition", TX_REC_NAV_MINE, PERM_RECOGNITION_APPLY },
+	{ "/recognition/review", TX_REC_NAV_REVIEW, PERM_RECOGNITION_REVIEW },
+	{ "/recognition/rules", TX_REC_NAV_RULES, PERM_RECOGNITION_RULES },
 	/* issue 6 anchor: reports */
 };
 
