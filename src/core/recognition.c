@@ -332,10 +332,11 @@ static int check_input(struct arena *a, const struct recognition_input *in, cons
 		const char *name = in->files[i].original_name;
 
 		if (evidence_check(in->files[i].data, in->files[i].len, &mimes[i], err) < 0) {
-			char msg[sizeof err->message];
+			char msg[sizeof err->message], field[sizeof err->field];
 
 			snprintf(msg, sizeof msg, "%s", err->message);
-			err_field(err, ERR_INVALID, err->field, "%s: %s", name && *name ? name : "file", msg);
+			snprintf(field, sizeof field, "%s", err->field);
+			err_field(err, ERR_INVALID, field, "%s: %s", name && *name ? name : "file", msg);
 			return -1;
 		}
 		if (!name || !*name || strlen(name) > RECOG_FILENAME_MAX || !utf8_valid(name)) {
