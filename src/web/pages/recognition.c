@@ -644,7 +644,10 @@ static void view_page(struct request *req, const struct recognition *r, const ch
 			html_text(req, fl->original_name);
 			html(req, "</a> <span class=\"muted\">");
 			html_text(req, evidence_extension(fl->mime));
-			html_textf(req, " · %.1f MB", (double)fl->bytes / (1024.0 * 1024.0));
+			if (fl->bytes < 1024 * 1024)
+				html_textf(req, " · %.0f KB", fl->bytes < 1024 ? 1.0 : (double)fl->bytes / 1024.0);
+			else
+				html_textf(req, " · %.1f MB", (double)fl->bytes / (1024.0 * 1024.0));
 			html(req, "</span></li>");
 		}
 		html(req, "</ul>");
