@@ -149,6 +149,15 @@ static int files_stored(void)
 	return n;
 }
 
+static void expect_state(long long id, const char *want)
+{
+	char *state = db_text("SELECT state FROM recognitions WHERE id = %lld", id);
+
+	if (!state || strcmp(state, want))
+		fail_msg("application %lld is %s, expected %s", id, state ? state : "(none)", want);
+	free(state);
+}
+
 static long long last_id(void)
 {
 	return db_int("SELECT coalesce(max(id), 0) FROM recognitions");
@@ -226,7 +235,7 @@ static void the_journey(void **state)
 	snprintf(path, sizeof path, "/recognition/%lld/review", id);
 	post(c, path, "decision", "approve", NULL, NULL, &r);
 	expect_status(r, 303);
-	assert_string_equal(db_text("SELECT state FROM recognitions WHERE id = %lld", id), "approved");
+	expect_state(id, "approved");
 	snprintf(want, sizeof want, "R%lld", id);
 	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE record_id = '%q' AND source = 'recognition'"
 				" AND hours10 = 60 AND day = '%q'", want, today), 1);
@@ -327,7 +336,7 @@ static void roles_and_scope(void **state)
 		expect_status(r, 400);
 		client_free(s);
 	}
-	assert_string_equal(db_text("SELECT state FROM recognitions WHERE id = %lld", id), "applied");
+	expect_state(id, "applied");
 	free(other_school);
 	free(other_teacher);
 	response_free(&r);
@@ -419,7 +428,7 @@ static void she_withdraws(void **state)
 	snprintf(path, sizeof path, "/recognition/%lld/withdraw", id);
 	post(t, path, NULL, NULL, NULL, NULL, &r);
 	expect_redirect(r, "/recognition?done=withdrawn");
-	assert_string_equal(db_text("SELECT state FROM recognitions WHERE id = %lld", id), "withdrawn");
+	expect_state(id, "withdrawn");
 	post(t, path, NULL, NULL, NULL, NULL, &r);
 	expect_status(r, 409);
 	response_free(&r);

@@ -540,6 +540,26 @@ static int load(struct request *req, struct recognition *r)
 	return 0;
 }
 
+/* One row of the facts table, left open for its value: fact() closes
+ * the previous row first. */
+static void fact_start(struct request *req, enum text_id label, const char *cls)
+{
+	html(req, "<tr><th scope=\"row\">");
+	html_text(req, T(req, label));
+	html(req, cls ? "</th><td class=\"" : "</th><td>");
+	if (cls) {
+		html(req, cls);
+		html(req, "\">");
+	}
+}
+
+static void fact(struct request *req, enum text_id label, const char *cls, const char *value)
+{
+	html(req, "</td></tr>");
+	fact_start(req, label, cls);
+	html_text(req, value);
+}
+
 static void step_row(struct request *req, enum text_id label, const char *by, const char *at,
 		     const char *comment)
 {
@@ -583,38 +603,15 @@ static void view_page(struct request *req, const struct recognition *r, const ch
 	if (error)
 		layout_notice(req, "error", error);
 	html(req, "<section class=\"panel\"><table class=\"facts\"><tbody>");
-	html(req, "<tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_PERSON));
-	html(req, "</th><td>");
+	fact_start(req, TX_REC_PERSON, NULL);
 	person_text(req, r);
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_SCHOOL));
-	html(req, "</th><td>");
-	html_text(req, r->school_name);
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_KIND));
-	html(req, "</th><td>");
-	html_text(req, text_enum(req->lang, "recognition_kind", r->kind));
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_DATE));
-	html(req, "</th><td>");
-	html_text(req, r->activity_date);
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_ITEMS));
-	html(req, "</th><td>");
-	html_textf(req, "%d", r->items);
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_HOURS));
-	html(req, "</th><td class=\"num\">");
-	html_text(req, fmt_hours(req, r->hours10));
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_CATEGORY));
-	html(req, "</th><td>");
-	html_text(req, text_enum(req->lang, "category", r->category));
-	html(req, "</td></tr><tr><th scope=\"row\">");
-	html_text(req, T(req, TX_REC_DESCRIPTION));
-	html(req, "</th><td class=\"prewrap\">");
-	html_text(req, r->description);
+	fact(req, TX_REC_SCHOOL, NULL, r->school_name);
+	fact(req, TX_REC_KIND, NULL, text_enum(req->lang, "recognition_kind", r->kind));
+	fact(req, TX_REC_DATE, NULL, r->activity_date);
+	fact(req, TX_REC_ITEMS, NULL, arena_printf(req->arena, "%d", r->items));
+	fact(req, TX_REC_HOURS, "num", fmt_hours(req, r->hours10));
+	fact(req, TX_REC_CATEGORY, NULL, text_enum(req->lang, "category", r->category));
+	fact(req, TX_REC_DESCRIPTION, "prewrap", r->description);
 	html(req, "</td></tr>");
 	step_row(req, TX_REC_STEP_APPLIED, r->person_name, r->applied_at, NULL);
 	step_row(req, TX_REC_STEP_SCHOOL, r->school_by, r->school_at, r->school_comment);
@@ -801,6 +798,22 @@ static const char *rules_region(struct request *req)
 	return req->who.region_code[0] ? req->who.region_code : NULL;
 }
 
+/* A rule's hours field, tied to its row's form by form= */
+static void hours_cell(struct request *req, const char *name, enum text_id label, const char *form_id,
+		       const char *value)
+{
+	cell(req, label, "num");
+	html(req, "<input name=\"");
+	html_attr(req, name);
+	html(req, "\" inputmode=\"decimal\" size=\"5\" required form=\"");
+	html_attr(req, form_id);
+	html(req, "\" aria-label=\"");
+	html_attr(req, T(req, label));
+	html(req, "\" value=\"");
+	html_attr(req, value);
+	html(req, "\"></td>");
+}
+
 static void rules_page(struct request *req, const char *region, const char *error)
 {
 	struct recognition_rule *rules = NULL;
@@ -885,22 +898,8 @@ static void rules_page(struct request *req, const char *region, const char *erro
 		}
 		/* one small form per kind, its inputs tied to it by form= so the
 		 * table stays a table */
-		cell(req, TX_REC_PER_ITEM, "num");
-		html(req, "<input name=\"hours\" inputmode=\"decimal\" size=\"5\" required form=\"");
-		html_attr(req, form_id);
-		html(req, "\" aria-label=\"");
-		html_attr(req, T(req, TX_REC_PER_ITEM));
-		html(req, "\" value=\"");
-		html_attr(req, r ? fmt_hours(req, r->hours10) : "");
-		html(req, "\"></td>");
-		cell(req, TX_REC_CAP, "num");
-		html(req, "<input name=\"cap\" inputmode=\"decimal\" size=\"5\" required form=\"");
-		html_attr(req, form_id);
-		html(req, "\" aria-label=\"");
-		html_attr(req, T(req, TX_REC_CAP));
-		html(req, "\" value=\"");
-		html_attr(req, r ? fmt_hours(req, r->cap10) : "");
-		html(req, "\"></td>");
+		hours_cell(req, "hours", TX_REC_PER_ITEM, form_id, r ? fmt_hours(req, r->hours10) : "");
+		hours_cell(req, "cap", TX_REC_CAP, form_id, r ? fmt_hours(req, r->cap10) : "");
 		cell(req, TX_REC_CATEGORY, NULL);
 		html(req, "<select name=\"category\" form=\"");
 		html_attr(req, form_id);
