@@ -9,6 +9,7 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -409,6 +410,62 @@ static void refused_uploads_leave_nothing(void **state)
 	client_free(t);
 }
 
+/* ---- two reviewers at once ---- */
+
+struct racer {
+	struct client *c;
+	const char *path;
+	long status;
+};
+
+static void *race(void *arg)
+{
+	struct racer *x = arg;
+	struct response r = { 0 };
+
+	x->status = post(x->c, x->path, "decision", "approve", NULL, NULL, &r);
+	response_free(&r);
+	return NULL;
+}
+
+static void two_centre_admins_approve_at_once(void **state)
+{
+	struct client *t = client_as("teacher"), *s = client_as("school");
+	struct client *c1 = client_as("centre"), *c2 = client_as("centre");
+	struct response r = { 0 };
+	struct racer a, b;
+	pthread_t ta, tb;
+	char path[128], rid[32];
+	long long id;
+
+	(void)state;
+	apply(t, "mentoring", today, "1", "师徒结对（带教新教师）", &pdf, 1, &r);
+	expect_status(r, 303);
+	id = last_id();
+	snprintf(path, sizeof path, "/recognition/%lld/review", id);
+	post(s, path, "decision", "approve", NULL, NULL, &r);
+	expect_status(r, 303);
+	a = (struct racer){ c1, path, 0 };
+	b = (struct racer){ c2, path, 0 };
+	assert_int_equal(pthread_create(&ta, NULL, race, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, race, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	/* one wins, the other finds it decided; one entry in the ledger */
+	if (!((a.status == 303 && b.status == 409) || (a.status == 409 && b.status == 303)))
+		fail_msg("two approvals at once answered %ld and %ld, expected 303 and 409", a.status, b.status);
+	snprintf(rid, sizeof rid, "R%lld", id);
+	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE record_id = '%q'", rid), 1);
+	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'recognition.approve'"
+				" AND object = 'recognition:%lld'", id), 2); /* the school's and one centre's */
+	expect_state(id, "approved");
+	response_free(&r);
+	client_free(t);
+	client_free(s);
+	client_free(c1);
+	client_free(c2);
+}
+
 static void she_withdraws(void **state)
 {
 	struct client *t = client_as("teacher");
@@ -498,6 +555,7 @@ int main(void)
 		cmocka_unit_test(the_journey),
 		cmocka_unit_test(roles_and_scope),
 		cmocka_unit_test(refused_uploads_leave_nothing),
+		cmocka_unit_test(two_centre_admins_approve_at_once),
 		cmocka_unit_test(she_withdraws),
 		cmocka_unit_test(the_rules),
 		cmocka_unit_test(harness_test_server_stops),
