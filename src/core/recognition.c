@@ -292,8 +292,8 @@ static int cap_check(const struct recognition_rule *rule, const char *date, int3
 	return -1;
 }
 
-static int check_input(struct arena *a, const struct recognition_input *in, const char *today,
-		       const char **mimes, struct err *err)
+static int check_input(const struct recognition_input *in, const char *today, const char **mimes,
+		       struct err *err)
 {
 	long d, t;
 
@@ -345,7 +345,6 @@ static int check_input(struct arena *a, const struct recognition_input *in, cons
 			return -1;
 		}
 	}
-	(void)a;
 	return 0;
 }
 
@@ -366,7 +365,7 @@ int recognition_apply(struct store *s, const char *files_dir, const struct recog
 	bool began = false;
 
 	arena_init(&a);
-	if (check_input(&a, in, today, mimes, err) < 0)
+	if (check_input(in, today, mimes, err) < 0)
 		goto out_fail;
 	/* the files first, outside the lock: a failure below removes them */
 	for (stored = 0; stored < in->nfiles; stored++)
