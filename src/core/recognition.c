@@ -600,7 +600,9 @@ int recognition_review(struct store *s, const struct principal *who, int64_t id,
 				goto db;
 			if (cap_check(&rule, r.activity_date, used10, r.hours10, cap, err) < 0)
 				goto out_fail;
-			snprintf(record, sizeof record, "R%lld", (long long)id);
+			/* "A" for activity: no other source numbers its entries so,
+			 * and a reversal ("R" + the number) cannot take it */
+			snprintf(record, sizeof record, "A%lld", (long long)id);
 			e.person_id = r.person_id;
 			e.day = r.activity_date;
 			e.hours10 = r.hours10;

@@ -15,7 +15,7 @@
  * recognition_review(): the school's step (applied -> school_approved or
  *   returned), then the district centre's (school_approved -> approved or
  *   returned); the centre's approval re-checks the cap and adds ledger entry
- *   "R<id>" of source 'recognition' in the same transaction.
+ *   "A<id>" of source 'recognition' in the same transaction.
  * recognition_get(), recognition_list(): reading, with the evidence files.
  *
  * The state machine (004_assessment.sql):

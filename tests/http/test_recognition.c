@@ -232,12 +232,12 @@ static void the_journey(void **state)
 	expect_status(r, 200);
 	assert_string_equal(response_header(&r, "Content-Type"), "image/png");
 
-	/* the centre approves: the ledger entry R<id> */
+	/* the centre approves: the ledger entry A<id> */
 	snprintf(path, sizeof path, "/recognition/%lld/review", id);
 	post(c, path, "decision", "approve", NULL, NULL, &r);
 	expect_status(r, 303);
 	expect_state(id, "approved");
-	snprintf(want, sizeof want, "R%lld", id);
+	snprintf(want, sizeof want, "A%lld", id);
 	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE record_id = '%q' AND source = 'recognition'"
 				" AND hours10 = 60 AND day = '%q'", want, today), 1);
 	post(c, path, "decision", "approve", NULL, NULL, &r);
@@ -454,7 +454,7 @@ static void two_centre_admins_approve_at_once(void **state)
 	/* one wins, the other finds it decided; one entry in the ledger */
 	if (!((a.status == 303 && b.status == 409) || (a.status == 409 && b.status == 303)))
 		fail_msg("two approvals at once answered %ld and %ld, expected 303 and 409", a.status, b.status);
-	snprintf(rid, sizeof rid, "R%lld", id);
+	snprintf(rid, sizeof rid, "A%lld", id);
 	assert_int_equal(db_int("SELECT count(*) FROM ledger WHERE record_id = '%q'", rid), 1);
 	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'recognition.approve'"
 				" AND object = 'recognition:%lld'", id), 2); /* the school's and one centre's */

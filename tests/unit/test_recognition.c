@@ -2,7 +2,7 @@
  * core/evidence.c): hours = items x hours per item; the yearly cap at its
  * boundaries (exactly at the cap, one tenth over, another year, returned
  * and withdrawn ones freeing room, the re-check at approval); the state
- * machine with its reviewers and their scopes; the ledger entry R<id>;
+ * machine with its reviewers and their scopes; the ledger entry A<id>;
  * evidence typed by content, 10 MB exactly against one byte over, at most
  * five files, and no file left behind by a failed application. */
 #include <setjmp.h>
@@ -278,7 +278,7 @@ static void the_state_machine(void **state)
 	assert_int_equal(review(c, &other_centre, id, RECOG_APPROVE, NULL, NULL, &err), -1);
 	assert_int_equal(err.code, ERR_NOT_FOUND);
 	assert_int_equal(fixture_int(c->t.s, "SELECT count(*) FROM ledger"), 0);
-	/* the centre approves: the ledger entry R<id>, in one go */
+	/* the centre approves: the ledger entry A<id>, in one go */
 	memset(&cap, 0, sizeof cap);
 	assert_int_equal(review(c, &centre, id, RECOG_APPROVE, NULL, &cap, &err), 0);
 	arena_init(&a);
@@ -286,7 +286,7 @@ static void the_state_machine(void **state)
 	assert_string_equal(r.state, "approved");
 	assert_string_equal(r.school_comment, "属实");
 	assert_non_null(r.record_id);
-	assert_int_equal(r.record_id[0], 'R');
+	assert_int_equal(r.record_id[0], 'A');
 	assert_int_equal(atoll(r.record_id + 1), id);
 	assert_int_equal(r.nfiles, 1);
 	assert_string_equal(r.files[0].mime, "application/pdf");
@@ -297,7 +297,7 @@ static void the_state_machine(void **state)
 	arena_release(&a);
 	assert_int_equal(fixture_int(c->t.s, "SELECT count(*) FROM ledger WHERE source = 'recognition'"
 				     " AND person_id = 1 AND hours10 = 60 AND day = '2026-04-10' AND year = 2026"
-				     " AND category = 'other' AND record_id = 'R' || (SELECT max(id) FROM recognitions)"), 1);
+				     " AND category = 'other' AND record_id = 'A' || (SELECT max(id) FROM recognitions)"), 1);
 	assert_int_equal(fixture_int(c->t.s, "SELECT hours10 FROM hours_totals WHERE person_id = 1 AND year = 2026"), 60);
 	/* decided: no second approval, no withdrawal */
 	assert_int_equal(review(c, &centre, id, RECOG_APPROVE, NULL, NULL, &err), -1);
