@@ -45,6 +45,9 @@ static const struct nav_item nav[] = {
 	 * (on their registration page) */
 	{ "/registration/public", TX_RF_NAV_PUBLIC, PERM_REGISTRATION_REVIEW },
 	/* issue 6 anchor: recognition */
+	{ "/recognition", TX_REC_NAV_MINE, PERM_RECOGNITION_APPLY },
+	{ "/recognition/review", TX_REC_NAV_REVIEW, PERM_RECOGNITION_REVIEW },
+	{ "/recognition/rules", TX_REC_NAV_RULES, PERM_RECOGNITION_RULES },
 	/* issue 6 anchor: reports */
 };
 

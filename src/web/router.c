@@ -176,6 +176,22 @@ static const struct route routes[] = {
 	{ GET,  "/registration/public",                  page_registration_public, 0,            PERM_SIGNED_IN },
 	{ GET,  "/registration/{id}/decision",           page_registration_decision, 0,          PERM_SIGNED_IN },
 	/* issue 6 anchor: recognition */
+	/* recognition of activities (issue 6 §6): the teacher applies (with
+	 * files: ROUTE_UPLOAD, five of 10 MB are more than BODY_LIMIT); her
+	 * school, then her district's centre, review; an application and its
+	 * files are read by whoever may see the person's hours, narrowed by
+	 * recognition_may_see(); everyone in training reads a region's rules,
+	 * district centres and the system admin keep them */
+	{ GET,  "/recognition",                          page_recognition_mine,  0,              PERM_RECOGNITION_APPLY },
+	{ GET,  "/recognition/new",                      page_recognition_new,   0,              PERM_RECOGNITION_APPLY },
+	{ POST, "/recognition",                          page_recognition_apply, ROUTE_UPLOAD,   PERM_RECOGNITION_APPLY },
+	{ GET,  "/recognition/review",                   page_recognition_queue, 0,              PERM_RECOGNITION_REVIEW },
+	{ GET,  "/recognition/rules",                    page_recognition_rules, 0,              PERM_TRAINING_READ },
+	{ POST, "/recognition/rules",                    page_recognition_rules_save, 0,         PERM_RECOGNITION_RULES },
+	{ GET,  "/recognition/{id}",                     page_recognition_view,  0,              PERM_HOURS_READ },
+	{ POST, "/recognition/{id}/withdraw",            page_recognition_withdraw, 0,           PERM_RECOGNITION_APPLY },
+	{ POST, "/recognition/{id}/review",              page_recognition_review, 0,             PERM_RECOGNITION_REVIEW },
+	{ GET,  "/recognition/files/{id}",               page_recognition_file,  0,              PERM_HOURS_READ },
 	/* issue 6 anchor: reports */
 };
 

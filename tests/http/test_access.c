@@ -132,6 +132,23 @@ static bool role_may(const char *role, int methods, const char *pattern)
 		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
 	}
 	/* issue 6 anchor: recognition */
+	/* recognition (issue 6 §6): teachers apply and withdraw; schools and
+	 * centres review; an application and its files are read by whoever
+	 * reads hours (narrowed per application); the rules are read by all
+	 * in training, kept by centres and the system admin.  {id} "x" is
+	 * 400, not 404: not a number at all */
+	if (starts(pattern, "/recognition")) {
+		bool reader = strcmp(role, "alliance") && strcmp(role, "evaluator");
+
+		if (!strcmp(pattern, "/recognition/rules"))
+			return (methods & M_GET) ? reader
+						 : !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+		if (!strcmp(pattern, "/recognition/review") || !strcmp(pattern, "/recognition/{id}/review"))
+			return !strcmp(role, "school_admin") || !strcmp(role, "centre_admin");
+		if (!strcmp(pattern, "/recognition/{id}") || !strcmp(pattern, "/recognition/files/{id}"))
+			return reader;
+		return !strcmp(role, "teacher");
+	}
 	/* issue 6 anchor: reports */
 	return true;
 }

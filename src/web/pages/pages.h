@@ -137,6 +137,19 @@ void page_registration_batch(struct request *req);
 void page_registration_public(struct request *req);
 void page_registration_decision(struct request *req);
 /* issue 6 anchor: recognition */
+/* recognition.c: recognition of activities (学时认定): a teacher's
+ * applications, the school's and the district centre's review, the
+ * evidence download, a region's rules */
+void page_recognition_mine(struct request *req);
+void page_recognition_new(struct request *req);
+void page_recognition_apply(struct request *req);
+void page_recognition_view(struct request *req);
+void page_recognition_withdraw(struct request *req);
+void page_recognition_queue(struct request *req);
+void page_recognition_review(struct request *req);
+void page_recognition_file(struct request *req);
+void page_recognition_rules(struct request *req);
+void page_recognition_rules_save(struct request *req);
 /* issue 6 anchor: reports */
 
 #endif
