@@ -38,7 +38,16 @@ static const struct nav_item nav[] = {
 	/* issue 6 anchor: assessment */
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	{ "/registration", TX_RF_NAV, PERM_REGISTRATION_APPLY },
+	{ "/registration/review", TX_RF_NAV_REVIEW, PERM_REGISTRATION_REVIEW },
+	{ "/registration/decide", TX_RF_NAV_DECIDE, PERM_REGISTRATION_DECIDE },
+	/* 公示 is for a school's staff: its admin (here) and its teachers
+	 * (on their registration page) */
+	{ "/registration/public", TX_RF_NAV_PUBLIC, PERM_REGISTRATION_REVIEW },
 	/* issue 6 anchor: recognition */
+	{ "/recognition", TX_REC_NAV_MINE, PERM_RECOGNITION_APPLY },
+	{ "/recognition/review", TX_REC_NAV_REVIEW, PERM_RECOGNITION_REVIEW },
+	{ "/recognition/rules", TX_REC_NAV_RULES, PERM_RECOGNITION_RULES },
 	/* issue 6 anchor: reports */
 	{ "/reports/registration", TX_RPT_REGISTRATION, PERM_ASSESSMENT_READ },
 };
@@ -53,6 +62,11 @@ static bool nav_shown(const struct request *req, const struct nav_item *it)
 	    !strcmp(it->href, "/programmes/mine"))
 		return teacher;
 	if (teacher && (!strcmp(it->href, "/schools") || !strcmp(it->href, "/persons")))
+		return false;
+	/* a district/county centre decides on the bureau's behalf (教师〔2013〕9号);
+	 * a municipal centre has no registration to decide */
+	if (!strcmp(it->href, "/registration/decide") && req->who.role == ROLE_CENTRE_ADMIN &&
+	    strcmp(req->who.centre_kind, "district"))
 		return false;
 	return authz_permits(&req->who, it->perm, NULL);
 }
