@@ -1082,15 +1082,6 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 	[TX_RPT_PERSONS] = { "人数", "Persons" },
 	[TX_RPT_SERVING_HINT] = { "每位在周期末仍在岗的人员一行；结果按现有学时、年度考核和事件计算，尚未经过审核。", "One row per person serving at the end of the cycle; the outcome is computed from the hours, appraisals and events on record now, before any review." },
 	[TX_RPT_FILE] = { "定期注册", "registration" },
-	[TX_RPT_Q] = { "注册合格", "Qualified" },
-	[TX_RPT_D] = { "暂缓注册", "Deferred" },
-	[TX_RPT_R] = { "注册不合格", "Refused" },
-	[TX_RPT_RS_ETHICS] = { "师德违规", "Ethics violation" },
-	[TX_RPT_RS_APPRAISAL] = { "年度考核不合格", "Appraisal below the bar" },
-	[TX_RPT_RS_REVOKED] = { "教师资格被撤销", "Qualification revoked" },
-	[TX_RPT_RS_HOURS] = { "周期学时不足", "Cycle hours short" },
-	[TX_RPT_RS_NO_APPRAISAL] = { "缺少年度考核", "An appraisal missing" },
-	[TX_RPT_RS_SUSPENSION] = { "中止教学超过期限", "Suspended beyond the limit" },
 };
 
 const char *text_raw(enum lang lang, enum text_id id)
@@ -1262,15 +1253,6 @@ static const struct {
 	{ "recognition_state", "returned", TX_REC_ST_RETURNED },
 	{ "recognition_state", "withdrawn", TX_REC_ST_WITHDRAWN },
 	/* issue 6 anchor: reports */
-	{ "reg_outcome", "qualified", TX_RPT_Q },
-	{ "reg_outcome", "deferred", TX_RPT_D },
-	{ "reg_outcome", "refused", TX_RPT_R },
-	{ "reg_reason", "ethics", TX_RPT_RS_ETHICS },
-	{ "reg_reason", "appraisal", TX_RPT_RS_APPRAISAL },
-	{ "reg_reason", "revoked", TX_RPT_RS_REVOKED },
-	{ "reg_reason", "hours", TX_RPT_RS_HOURS },
-	{ "reg_reason", "no_appraisal", TX_RPT_RS_NO_APPRAISAL },
-	{ "reg_reason", "suspension", TX_RPT_RS_SUSPENSION },
 };
 
 const char *text_enum(enum lang lang, const char *kind, const char *code)

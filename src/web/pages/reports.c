@@ -130,7 +130,9 @@ static void legend(struct request *req)
 
 static void charts(struct request *req, const struct registration_summary *sum)
 {
-	static const enum text_id cols[] = { TX_REG_NAME_OF, TX_RPT_PERSONS, TX_RPT_Q, TX_RPT_D, TX_RPT_R };
+	/* the outcomes' words are the registration workflow's (TX_RF_OUT_*) */
+	static const enum text_id cols[] = { TX_REG_NAME_OF, TX_RPT_PERSONS, TX_RF_OUT_QUALIFIED,
+					     TX_RF_OUT_DEFERRED, TX_RF_OUT_REFUSED };
 	const char **names;
 	long top = 1;
 	int h;
@@ -217,7 +219,7 @@ static void charts(struct request *req, const struct registration_summary *sum)
 		html_textf(req, "%ld", n);
 		html(req, "</td>");
 		for (int i = 0; i < 3; i++) {
-			registry_td(req, i == 0 ? TX_RPT_Q : i == 1 ? TX_RPT_D : TX_RPT_R, "num");
+			registry_td(req, i == 0 ? TX_RF_OUT_QUALIFIED : i == 1 ? TX_RF_OUT_DEFERRED : TX_RF_OUT_REFUSED, "num");
 			html_textf(req, "%ld (%s)", gr->outcome[i], pct(req, gr->outcome[i], n));
 			html(req, "</td>");
 		}
