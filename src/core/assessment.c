@@ -530,6 +530,19 @@ int assessment_last_run(struct store *s, int year, char at[ISO_TIME_LEN],
 
 /* ---- the pages ---- */
 
+/* arena_grow(), starting an empty array at 64 items. */
+static int grow(struct arena *a, void *items, int *cap, size_t elem)
+{
+	void **array = items;
+
+	if (*cap > 0)
+		return arena_grow(a, items, cap, elem);
+	if (!(*array = arena_alloc(a, 64 * elem)))
+		return -1;
+	*cap = 64;
+	return 0;
+}
+
 /* Groups by code: an open-addressing table of indexes into the array. */
 struct groups {
 	struct assessment_group *v;
@@ -579,7 +592,7 @@ static struct assessment_group *groups_get(struct arena *a, struct groups *g, co
 			return &g->v[g->slot[k]];
 		k = (k + 1) & (unsigned)(g->nslot - 1);
 	}
-	if (g->n == g->cap && arena_grow(a, &g->v, &g->cap, sizeof *g->v) < 0)
+	if (g->n == g->cap && grow(a, &g->v, &g->cap, sizeof *g->v) < 0)
 		return NULL;
 	memset(&g->v[g->n], 0, sizeof g->v[g->n]);
 	if (!(g->v[g->n].code = arena_strdup(a, code)))
@@ -619,7 +632,7 @@ static int overview_row(void *ctx, const struct assessment_row *r)
 		struct assessment_short *x;
 
 		if (c->o->nshort == c->cap &&
-		    arena_grow(c->a, &c->o->shorts, &c->cap, sizeof *c->o->shorts) < 0)
+		    grow(c->a, &c->o->shorts, &c->cap, sizeof *c->o->shorts) < 0)
 			goto oom;
 		x = &c->o->shorts[c->o->nshort++];
 		x->person_id = r->person_id;
@@ -768,7 +781,7 @@ static int ahead_row(void *ctx, const struct assessment_row *r)
 
 	if (lack <= 0)
 		return 0;
-	if (c->n == c->cap && arena_grow(c->a, &c->rows, &c->cap, sizeof *c->rows) < 0) {
+	if (c->n == c->cap && grow(c->a, &c->rows, &c->cap, sizeof *c->rows) < 0) {
 		c->oom = 1;
 		return -1;
 	}
@@ -809,7 +822,7 @@ int assessment_look_ahead(struct store *s, struct arena *a, const struct registr
 	stmt_bind_text(st, 1, from);
 	stmt_bind_text(st, 2, to);
 	while ((rc = stmt_step(st)) == STORE_ROW) {
-		if (c.np == cap && arena_grow(a, &c.p, &cap, sizeof *c.p) < 0) {
+		if (c.np == cap && grow(a, &c.p, &cap, sizeof *c.p) < 0) {
 			stmt_done(st);
 			goto oom;
 		}
