@@ -603,6 +603,7 @@ static struct assessment_group *groups_get(struct arena *a, struct groups *g, co
 
 struct overview_ctx {
 	struct arena *a;
+	bool with_people;
 	struct assessment_overview *o;
 	struct groups districts, schools;
 	int cap;
@@ -640,6 +641,11 @@ static int overview_row(void *ctx, const struct assessment_row *r)
 		x->required10 = r->required10;
 		x->lack10 = assessment_lack10(r);
 		x->categories = "";
+		if (c->with_people &&
+		    (!(x->id_number = arena_strdup(c->a, r->id_number)) ||
+		     !(x->name = arena_strdup(c->a, r->name)) ||
+		     !(x->school_code = arena_strdup(c->a, r->school_code))))
+			goto oom;
 		for (int i = 0; i < HOURS_CATEGORIES_MAX; i++)
 			if (r->category_short10[i] > 0) {
 				if (!(x->categories = assessment_short_categories(c->a, r, ", ")))
@@ -691,10 +697,28 @@ static int name_groups(struct store *s, struct arena *a, const char *sql, struct
 	return 0;
 }
 
-int assessment_overview(struct store *s, struct arena *a, const struct registry_scope *scope,
-			int year, struct assessment_overview *out, struct err *e)
+/* The school's name from the named groups (sorted by code). */
+static const char *school_name(const struct assessment_overview *o, const char *code)
 {
-	struct overview_ctx c = { .a = a, .o = out };
+	int lo = 0, hi = o->nschools;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2, d = strcmp(o->schools[mid].code, code);
+
+		if (!d)
+			return o->schools[mid].name;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return "";
+}
+
+int assessment_overview(struct store *s, struct arena *a, const struct registry_scope *scope,
+			int year, bool with_people, struct assessment_overview *out, struct err *e)
+{
+	struct overview_ctx c = { .a = a, .o = out, .with_people = with_people };
 
 	memset(out, 0, sizeof *out);
 	if (assessment_each(s, scope, year, overview_row, &c, e) < 0 && !c.oom)
@@ -718,6 +742,8 @@ int assessment_overview(struct store *s, struct arena *a, const struct registry_
 		err_set(e, ERR_INTERNAL, "cannot read names: %s", store_errmsg(s));
 		return -1;
 	}
+	for (int i = 0; with_people && i < out->nshort; i++)
+		out->shorts[i].school_name = school_name(out, out->shorts[i].school_code);
 	return 0;
 }
 

@@ -88,6 +88,9 @@ struct assessment_short {
 	int64_t person_id;
 	int32_t hours10, required10, lack10;
 	const char *categories;   /* assessment_short_categories(", "), "" when none */
+	/* with_people only (an export), else NULL: copied in the one pass,
+	 * since looking a million persons up again one by one takes 20 s */
+	const char *id_number, *name, *school_code, *school_name;
 };
 struct assessment_overview {
 	int64_t assessed, passed;
@@ -98,7 +101,7 @@ struct assessment_overview {
 };
 /* One pass of assessment_each() over the scope; arena memory. */
 int assessment_overview(struct store *s, struct arena *a, const struct registry_scope *scope,
-			int year, struct assessment_overview *out, struct err *e);
+			int year, bool with_people, struct assessment_overview *out, struct err *e);
 /* The categories a row is short in, "general 12.0, elective 3.5" with the
  * codes (the caller names them), or "" ; arena memory. */
 const char *assessment_short_categories(struct arena *a, const struct assessment_row *r,

@@ -471,7 +471,7 @@ static void overview_groups_and_orders_the_short(void **state)
 	add(t->s, 2, "2025-05-01", 500, "thematic", "b1");
 	add(t->s, 3, "2025-05-01", 100, "thematic", "c1");
 	add(t->s, 4, "2025-05-01", 710, "thematic", "d1");
-	if (assessment_overview(t->s, a, NULL, 2025, &o, &err) != 0)
+	if (assessment_overview(t->s, a, NULL, 2025, true, &o, &err) != 0)
 		fail_msg("overview: %s", err.message);
 	assert_int_equal(o.assessed, 4);
 	assert_int_equal(o.passed, 1);
@@ -488,6 +488,10 @@ static void overview_groups_and_orders_the_short(void **state)
 	assert_int_equal(o.districts[0].passed, 1);
 	assert_int_equal(o.nschools, 2);
 	assert_string_equal(o.schools[1].name, "白云小学");
+	assert_string_equal(o.shorts[0].school_name, "白云小学");
+	assert_string_equal(o.shorts[0].school_code, SCHOOL_B);
+	assert_string_equal(o.shorts[0].name, "教师3");
+	assert_string_equal(o.shorts[0].id_number, "440106198500000003");
 	assert_int_equal(o.schools[1].passed, 0);
 	arena_free(a);
 }
