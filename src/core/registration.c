@@ -259,12 +259,197 @@ void registration_decide(const struct hours_rules *rules, const struct registrat
 
 /* ---- reading the facts ---- */
 
+/* The cycle's first and last day, and the last year that has ended. */
+struct cycle_days {
+	int start, end;
+	char first_iso[24], last_iso[24], after_iso[24];
+	int last_ended_year;
+};
+
+static void cycle_days(const struct hours_rules *rules, int cycle_start, const char *today,
+		       struct cycle_days *c)
+{
+	c->start = cycle_start;
+	c->end = cycle_start + rules->cycle_years - 1;
+	snprintf(c->first_iso, sizeof c->first_iso, "%04d-01-01", c->start);
+	snprintf(c->last_iso, sizeof c->last_iso, "%04d-12-31", c->end);
+	snprintf(c->after_iso, sizeof c->after_iso, "%04d-01-01", c->end + 1);
+	/* an appraisal is given at a year's end: a year is due once it is over */
+	c->last_ended_year = (today && strlen(today) >= 4 ? atoi(today) : 9999) - 1;
+}
+
+static const char SQL_PERSON[] =
+	"SELECT service_start, role FROM persons WHERE id = ?";
+static const char SQL_PERSON_HOURS[] =
+	"SELECT coalesce(sum(hours10), 0) FROM hours_totals"
+	" WHERE person_id = ? AND year BETWEEN ? AND ?";
+static const char SQL_PERSON_APPRAISALS[] =
+	"SELECT year, result FROM appraisals WHERE person_id = ? AND year BETWEEN ? AND ?";
+/* events that can bear on the cycle: those reaching into it, and any
+ * revocation before its end */
+static const char SQL_PERSON_EVENTS[] =
+	"SELECT kind, start_date, coalesce(end_date, '') FROM person_events"
+	" WHERE person_id = ? AND start_date <= ?"
+	" AND (kind = 'revocation' OR coalesce(end_date, start_date) >= ?)"
+	" ORDER BY start_date LIMIT " "64";
+
+static void event_from(struct registration_event *ev, const char *kind, const char *start,
+		       const char *end)
+{
+	int k = event_kind_parse(kind);
+
+	ev->kind = k < 0 ? EVENT_APPROVED_LEAVE : (enum event_kind)k;
+	snprintf(ev->start, sizeof ev->start, "%s", start);
+	snprintf(ev->end, sizeof ev->end, "%s", end);
+}
+
+static void appraisal_into(struct registration_facts *f, const struct cycle_days *c, int64_t year,
+			   const char *result)
+{
+	int a = appraisal_result_parse(result);
+
+	if (year >= c->start && year <= c->end && year - c->start < REG_YEARS_MAX && a > 0)
+		f->appraisal[year - c->start] = (enum appraisal_result)a;
+}
+
 int registration_evaluate(struct store *s, int64_t person_id, int cycle_start,
 			  const char *today, struct registration_result *out, struct err *e)
 {
-	(void)s; (void)person_id; (void)cycle_start; (void)today; (void)out;
-	err_set(e, ERR_INTERNAL, "registration_evaluate: not written yet");
+	struct hours_rules rules;
+	struct cycle_days c;
+	struct registration_facts f;
+	struct registration_event events[REG_EVENTS_MAX];
+	char service[11] = "", role[16] = "";
+	struct stmt *st = NULL;
+	int rc;
+
+	memset(&f, 0, sizeof f);
+	if (hours_rules_load(s, &rules) < 0)
+		goto fail_db;
+	cycle_days(&rules, cycle_start, today, &c);
+
+	if (store_prepare(s, SQL_PERSON, &st) < 0)
+		goto fail_db;
+	stmt_bind_int(st, 1, person_id);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW) {
+		snprintf(service, sizeof service, "%s", stmt_text(st, 0));
+		snprintf(role, sizeof role, "%s", stmt_text(st, 1));
+	}
+	stmt_done(st);
+	if (rc < 0)
+		goto fail_db;
+	if (rc != STORE_ROW) {
+		err_set(e, ERR_NOT_FOUND, "no person %lld", (long long)person_id);
+		return -1;
+	}
+
+	if (store_prepare(s, SQL_PERSON_HOURS, &st) < 0)
+		goto fail_db;
+	stmt_bind_int(st, 1, person_id);
+	stmt_bind_int(st, 2, c.start);
+	stmt_bind_int(st, 3, c.end);
+	rc = stmt_step(st);
+	if (rc == STORE_ROW)
+		f.hours10 = (int32_t)stmt_int(st, 0);
+	stmt_done(st);
+	if (rc < 0)
+		goto fail_db;
+
+	if (store_prepare(s, SQL_PERSON_APPRAISALS, &st) < 0)
+		goto fail_db;
+	stmt_bind_int(st, 1, person_id);
+	stmt_bind_int(st, 2, c.start);
+	stmt_bind_int(st, 3, c.end);
+	while ((rc = stmt_step(st)) == STORE_ROW)
+		appraisal_into(&f, &c, stmt_int(st, 0), stmt_text(st, 1));
+	stmt_done(st);
+	if (rc < 0)
+		goto fail_db;
+
+	if (store_prepare(s, SQL_PERSON_EVENTS, &st) < 0)
+		goto fail_db;
+	stmt_bind_int(st, 1, person_id);
+	stmt_bind_text(st, 2, c.last_iso);
+	stmt_bind_text(st, 3, c.first_iso);
+	while ((rc = stmt_step(st)) == STORE_ROW && f.nevents < REG_EVENTS_MAX)
+		event_from(&events[f.nevents++], stmt_text(st, 0), stmt_text(st, 1), stmt_text(st, 2));
+	stmt_done(st);
+	if (rc < 0)
+		goto fail_db;
+
+	f.cycle_start = cycle_start;
+	f.service_start = service;
+	f.role = role;
+	f.events = events;
+	f.last_ended_year = c.last_ended_year;
+	registration_decide(&rules, &f, out);
+	return 0;
+
+fail_db:
+	err_set(e, ERR_INTERNAL, "the database failed: %s", store_errmsg(s));
 	return -1;
+}
+
+/* ---- everyone in a scope ---- */
+
+/* Persons serving at the end of the cycle: serving now, or recorded as
+ * leaving serving after the cycle's last day; and in service by then. */
+static void each_persons_sql(struct qb *q, const struct registry_scope *scope,
+			     const struct cycle_days *c)
+{
+	qb_sql(q, "SELECT p.id, p.id_number, p.name, coalesce(s.code, ''),"
+		  " coalesce(s.district_code, c.region_code, ''), coalesce(p.service_start, ''), p.role"
+		  " FROM persons p LEFT JOIN schools s ON s.id = p.school_id"
+		  " LEFT JOIN centres c ON c.id = p.centre_id"
+		  " WHERE (p.service_start IS NULL OR p.service_start = ''");
+	qb_text(q, " OR p.service_start <= ?)", c->last_iso);
+	qb_text(q, " AND (p.status = 'serving' OR EXISTS (SELECT 1 FROM person_history h"
+		   " WHERE h.person_id = p.id AND h.field = 'status' AND h.old_value = 'serving'"
+		   " AND h.at >= ?))", c->after_iso);
+	if (scope)
+		qb_person_scope(q, scope);
+	qb_sql(q, " ORDER BY p.id");
+}
+
+/* For a whole district or city each table is read once, in person order,
+ * and merged: no query per person (DESIGN.md: a province's report in
+ * seconds).  A school's few hundred are read person by person. */
+static const char SQL_ALL_HOURS[] =
+	"SELECT person_id, sum(hours10) FROM hours_totals WHERE year BETWEEN ? AND ?"
+	" GROUP BY person_id ORDER BY person_id";
+static const char SQL_ALL_APPRAISALS[] =
+	"SELECT person_id, year, result FROM appraisals WHERE year BETWEEN ? AND ?"
+	" ORDER BY person_id";
+static const char SQL_ALL_EVENTS[] =
+	"SELECT person_id, kind, start_date, coalesce(end_date, '') FROM person_events"
+	" WHERE start_date <= ? AND (kind = 'revocation' OR coalesce(end_date, start_date) >= ?)"
+	" ORDER BY person_id, start_date";
+
+/* A statement read in step with the persons: its current row's person. */
+struct cursor {
+	struct stmt *st;
+	int64_t person;  /* INT64_MAX at the end */
+	int rc;
+};
+
+static int cursor_next(struct cursor *k)
+{
+	k->rc = stmt_step(k->st);
+	if (k->rc == STORE_ROW)
+		k->person = stmt_int(k->st, 0);
+	else
+		k->person = INT64_MAX;
+	return k->rc < 0 ? -1 : 0;
+}
+
+/* Moves k to the first row of person id or later. */
+static int cursor_seek(struct cursor *k, int64_t id)
+{
+	while (k->person < id)
+		if (cursor_next(k) < 0)
+			return -1;
+	return 0;
 }
 
 int registration_each(struct store *s, const struct registry_scope *scope, int cycle_start,
@@ -272,7 +457,98 @@ int registration_each(struct store *s, const struct registry_scope *scope, int c
 		      int (*cb)(void *ctx, const struct registration_row *row), void *ctx,
 		      struct err *e)
 {
-	(void)s; (void)scope; (void)cycle_start; (void)today; (void)cb; (void)ctx;
-	err_set(e, ERR_INTERNAL, "registration_each: not written yet");
+	struct hours_rules rules;
+	struct cycle_days c;
+	struct qb q = { .n = 0 };
+	struct stmt *people = NULL;
+	struct cursor hours = { 0 }, appr = { 0 }, evs = { 0 };
+	struct registration_event events[REG_EVENTS_MAX];
+	bool merge = !scope || (!scope->school_code && !scope->person_id);
+	int rc, stop = 0;
+
+	buf_init(&q.sql);
+	if (hours_rules_load(s, &rules) < 0)
+		goto fail_db;
+	cycle_days(&rules, cycle_start, today, &c);
+	each_persons_sql(&q, scope, &c);
+	if (qb_prepare(s, &q, &people) < 0)
+		goto fail_db;
+	if (merge) {
+		if (store_prepare(s, SQL_ALL_HOURS, &hours.st) < 0 ||
+		    store_prepare(s, SQL_ALL_APPRAISALS, &appr.st) < 0 ||
+		    store_prepare(s, SQL_ALL_EVENTS, &evs.st) < 0)
+			goto fail_db;
+		stmt_bind_int(hours.st, 1, c.start);
+		stmt_bind_int(hours.st, 2, c.end);
+		stmt_bind_int(appr.st, 1, c.start);
+		stmt_bind_int(appr.st, 2, c.end);
+		stmt_bind_text(evs.st, 1, c.last_iso);
+		stmt_bind_text(evs.st, 2, c.first_iso);
+		if (cursor_next(&hours) < 0 || cursor_next(&appr) < 0 || cursor_next(&evs) < 0)
+			goto fail_db;
+	}
+
+	while ((rc = stmt_step(people)) == STORE_ROW) {
+		struct registration_row row;
+		struct registration_facts f;
+		int64_t id = stmt_int(people, 0);
+
+		memset(&row, 0, sizeof row);
+		row.person_id = id;
+		row.id_number = stmt_text(people, 1);
+		row.name = stmt_text(people, 2);
+		row.school_code = stmt_text(people, 3);
+		row.district_code = stmt_text(people, 4);
+		if (!merge) {
+			if (registration_evaluate(s, id, cycle_start, today, &row.r, e) < 0)
+				goto fail;
+		} else {
+			memset(&f, 0, sizeof f);
+			f.cycle_start = cycle_start;
+			f.service_start = stmt_text(people, 5);
+			f.role = stmt_text(people, 6);
+			f.last_ended_year = c.last_ended_year;
+			f.events = events;
+			if (cursor_seek(&hours, id) < 0 || cursor_seek(&appr, id) < 0 ||
+			    cursor_seek(&evs, id) < 0)
+				goto fail_db;
+			if (hours.person == id)
+				f.hours10 = (int32_t)stmt_int(hours.st, 1);
+			for (; appr.person == id; cursor_next(&appr))
+				appraisal_into(&f, &c, stmt_int(appr.st, 1), stmt_text(appr.st, 2));
+			for (; evs.person == id; cursor_next(&evs))
+				if (f.nevents < REG_EVENTS_MAX)
+					event_from(&events[f.nevents++], stmt_text(evs.st, 1),
+						   stmt_text(evs.st, 2), stmt_text(evs.st, 3));
+			if (appr.rc < 0 || evs.rc < 0)
+				goto fail_db;
+			registration_decide(&rules, &f, &row.r);
+		}
+		if ((stop = cb(ctx, &row)) != 0)
+			break;
+	}
+	if (!stop && rc < 0)
+		goto fail_db;
+	stmt_done(people);
+	if (merge) {
+		stmt_done(hours.st);
+		stmt_done(appr.st);
+		stmt_done(evs.st);
+	}
+	buf_free(&q.sql);
+	return stop;
+
+fail_db:
+	err_set(e, ERR_INTERNAL, "the database failed: %s", store_errmsg(s));
+fail:
+	if (people)
+		stmt_done(people);
+	if (hours.st)
+		stmt_done(hours.st);
+	if (appr.st)
+		stmt_done(appr.st);
+	if (evs.st)
+		stmt_done(evs.st);
+	buf_free(&q.sql);
 	return -1;
 }

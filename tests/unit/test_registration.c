@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -334,6 +335,128 @@ static void test_date_days(void **state)
 	assert_int_equal(date_to_days("", &a), -1);
 }
 
+/* ---- reading the facts from a database ---- */
+
+static int setup(void **state)
+{
+	struct tmpdb *t = calloc(1, sizeof *t);
+
+	/* 1 all good; 2 short of hours, 2 years 不合格 running; 3 suspended 200
+	 * days; 4 left serving in 2026 (still in the report); 5 left in 2025
+	 * (not); 6 entered service in 2026 (not); 7 ethics; 8 no appraisal in
+	 * 2025; 9 entered 2024-01-02, needs 72 */
+	if (!t || fixture_db_open(t, "registration") != 0)
+		return -1;
+	if (fixture_exec(t->s,
+		"INSERT INTO persons (id, id_number, name, gender, birth_date, role, education,"
+		" service_start, status) VALUES"
+		" (1, '44010019850101002X', '甲', 'female', '1985-01-01', 'teacher', 'bachelor', '2008-09-01', 'serving'),"
+		" (2, '440100198601010010', '乙', 'male', '1986-01-01', 'teacher', 'master', '2008-09-01', 'serving'),"
+		" (3, '440100198701010011', '丙', 'male', '1987-01-01', 'teacher', 'master', '2008-09-01', 'serving'),"
+		" (4, '440100198801010012', '丁', 'male', '1988-01-01', 'teacher', 'master', '2008-09-01', 'left'),"
+		" (5, '440100198901010013', '戊', 'male', '1989-01-01', 'teacher', 'master', '2008-09-01', 'left'),"
+		" (6, '440100199001010014', '己', 'male', '1990-01-01', 'teacher', 'master', '2026-02-01', 'serving'),"
+		" (7, '440100199101010015', '庚', 'male', '1991-01-01', 'teacher', 'master', '2008-09-01', 'serving'),"
+		" (8, '440100199201010016', '辛', 'male', '1992-01-01', 'teacher', 'master', '2008-09-01', 'serving'),"
+		" (9, '440100199301010017', '壬', 'male', '1993-01-01', 'teacher', 'master', '2024-01-02', 'serving');"
+		"INSERT INTO person_history (person_id, at, field, old_value, new_value, actor, source) VALUES"
+		" (4, '2026-03-01T08:00:00Z', 'status', 'serving', 'left', 't', 'form'),"
+		" (5, '2025-06-01T08:00:00Z', 'status', 'serving', 'left', 't', 'form');"
+		"INSERT INTO hours_totals (person_id, year, category, hours10) VALUES"
+		" (1, 2021, 'thematic', 720), (1, 2022, 'thematic', 720), (1, 2023, 'online', 720),"
+		" (1, 2024, 'thematic', 720), (1, 2025, 'general', 720), (1, 2026, 'general', 999),"
+		" (2, 2021, 'thematic', 3599), (2, 2020, 'thematic', 999),"
+		" (3, 2022, 'thematic', 3600), (4, 2022, 'thematic', 3600), (5, 2022, 'thematic', 3600),"
+		" (6, 2022, 'thematic', 3600), (7, 2022, 'thematic', 3600), (8, 2022, 'thematic', 3600),"
+		" (9, 2025, 'thematic', 720);"
+		"WITH y(v) AS (VALUES (2021), (2022), (2023), (2024), (2025))"
+		" INSERT INTO appraisals (person_id, year, result, entered_by, entered_at)"
+		" SELECT p.id, y.v, 'qualified', 't', '2026-01-05' FROM persons p, y"
+		" WHERE p.id <> 9 AND NOT (p.id = 8 AND y.v = 2025);"
+		"INSERT INTO appraisals (person_id, year, result, entered_by, entered_at) VALUES"
+		" (9, 2025, 'excellent', 't', '2026-01-05');"
+		"UPDATE appraisals SET result = 'unqualified' WHERE person_id = 2 AND year IN (2023, 2024);"
+		"INSERT INTO person_events (person_id, kind, start_date, end_date, entered_by, entered_at) VALUES"
+		" (3, 'suspension', '2022-01-01', '2022-07-19', 't', 'x'),"
+		" (7, 'ethics', '2024-05-05', NULL, 't', 'x'),"
+		" (2, 'approved_leave', '2021-03-01', '2021-08-31', 't', 'x');") != 0)
+		return -1;
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct tmpdb *t = *state;
+
+	fixture_db_close(t);
+	free(t);
+	return 0;
+}
+
+struct seen {
+	int n;
+	int64_t ids[16];
+	struct registration_result r[16];
+};
+
+static int collect(void *ctx, const struct registration_row *row)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 16) {
+		s->ids[s->n] = row->person_id;
+		s->r[s->n++] = row->r;
+	}
+	return 0;
+}
+
+static void test_from_database(void **state)
+{
+	struct tmpdb *t = *state;
+	struct seen seen = { 0 };
+	struct err e = { 0 };
+	static const int64_t want_ids[] = { 1, 2, 3, 4, 7, 8, 9 };
+	static const char *const want[] = {
+		"qualified:", "refused:appraisal;hours", "deferred:suspension", "qualified:",
+		"refused:ethics", "deferred:no_appraisal", "qualified:",
+	};
+
+	assert_int_equal(registration_each(t->s, NULL, 2021, "2026-11-23", collect, &seen, &e), 0);
+	assert_int_equal(seen.n, 7);
+	for (int i = 0; i < seen.n; i++) {
+		struct registration_result one;
+		char got[128], rs[REG_REASONS_TEXT_MAX];
+
+		assert_int_equal(seen.ids[i], want_ids[i]);
+		snprintf(got, sizeof got, "%s:%s", registration_outcome_code(seen.r[i].outcome),
+			 registration_reasons_join(seen.r[i].reasons, ";", rs));
+		assert_string_equal(got, want[i]);
+		/* the person-by-person reading agrees with the merged one */
+		assert_int_equal(registration_evaluate(t->s, seen.ids[i], 2021, "2026-11-23", &one, &e), 0);
+		assert_memory_equal(&one, &seen.r[i], sizeof one);
+	}
+	assert_int_equal(seen.r[0].hours10, 3600);  /* 2026's hours are not the 2021 cycle's */
+	assert_int_equal(seen.r[1].hours10, 3599);
+	assert_int_equal(seen.r[2].suspended_days, 200);
+	assert_int_equal(seen.r[6].required10, 720);
+
+	/* in 2025 the year 2025 has not ended: person 8 owes no appraisal yet */
+	assert_int_equal(registration_evaluate(t->s, 8, 2021, "2025-06-30", &seen.r[0], &e), 0);
+	assert_int_equal(seen.r[0].outcome, REG_QUALIFIED);
+	/* the setting: 181 days allowed makes person 3 qualified... no: 200 > 199 */
+	assert_int_equal(fixture_exec(t->s, "INSERT INTO settings (key, value) VALUES"
+				      " ('registration.suspension_limit_days', '200')"), 0);
+	assert_int_equal(registration_evaluate(t->s, 3, 2021, "2026-11-23", &seen.r[0], &e), 0);
+	assert_int_equal(seen.r[0].outcome, REG_QUALIFIED);
+	assert_int_equal(fixture_exec(t->s, "UPDATE settings SET value = '199'"
+				      " WHERE key = 'registration.suspension_limit_days'"), 0);
+	assert_int_equal(registration_evaluate(t->s, 3, 2021, "2026-11-23", &seen.r[0], &e), 0);
+	assert_int_equal(seen.r[0].outcome, REG_DEFERRED);
+	assert_int_equal(registration_evaluate(t->s, 999, 2021, "2026-11-23", &seen.r[0], &e), -1);
+	assert_int_equal(e.code, ERR_NOT_FOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_ethics_and_revocation),
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_date_days),
+		cmocka_unit_test_setup_teardown(test_from_database, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
