@@ -74,6 +74,8 @@ int config_set(struct config *c, const char *section, const char *key,
 		rc = parse_bool(value, &c->secure_cookies);
 	else if (IS("database", "path"))
 		rc = copy(c->db_path, sizeof c->db_path, value);
+	else if (IS("database", "files_dir"))
+		rc = copy(c->files_dir, sizeof c->files_dir, value);
 	else if (IS("session", "idle_minutes"))
 		rc = parse_int(value, 1, 60 * 24 * 30, &c->session_idle_minutes);
 	else if (IS("session", "absolute_hours"))
@@ -144,6 +146,7 @@ int config_load_env(struct config *c, struct err *err)
 		{ "TDC_SITE_NAME", "site", "name" },
 		{ "TDC_SESSION_IDLE_MINUTES", "session", "idle_minutes" },
 		{ "TDC_SESSION_ABSOLUTE_HOURS", "session", "absolute_hours" },
+		{ "TDC_FILES_DIR", "database", "files_dir" },
 	};
 
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
@@ -183,4 +186,19 @@ int config_parse_listen(const char *listen, char *addr, int addrlen, int *port, 
 bad:
 	err_set(err, ERR_USAGE, "bad listen address '%s': expected ADDR:PORT, e.g. 127.0.0.1:8080", listen);
 	return -1;
+}
+
+int config_files_dir(const struct config *c, char *out, size_t n)
+{
+	int len;
+
+	/* beside the database by default: backed up and moved with it, and
+	 * outside anything the server sends as a static file */
+	if (c->files_dir[0])
+		len = snprintf(out, n, "%s", c->files_dir);
+	else if (c->db_path[0])
+		len = snprintf(out, n, "%s.files", c->db_path);
+	else
+		return -1;
+	return len < 0 || (size_t)len >= n ? -1 : 0;
 }

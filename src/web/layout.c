@@ -40,7 +40,16 @@ static const struct nav_item nav[] = {
 	{ "/assessment", TX_ASM_NAV, PERM_ASSESSMENT_READ },
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	{ "/registration", TX_RF_NAV, PERM_REGISTRATION_APPLY },
+	{ "/registration/review", TX_RF_NAV_REVIEW, PERM_REGISTRATION_REVIEW },
+	{ "/registration/decide", TX_RF_NAV_DECIDE, PERM_REGISTRATION_DECIDE },
+	/* 公示 is for a school's staff: its admin (here) and its teachers
+	 * (on their registration page) */
+	{ "/registration/public", TX_RF_NAV_PUBLIC, PERM_REGISTRATION_REVIEW },
 	/* issue 6 anchor: recognition */
+	{ "/recognition", TX_REC_NAV_MINE, PERM_RECOGNITION_APPLY },
+	{ "/recognition/review", TX_REC_NAV_REVIEW, PERM_RECOGNITION_REVIEW },
+	{ "/recognition/rules", TX_REC_NAV_RULES, PERM_RECOGNITION_RULES },
 	/* issue 6 anchor: reports */
 };
 

@@ -166,7 +166,41 @@ static const struct route routes[] = {
 	{ POST, "/assessment/run",                       page_assessment_run,    0,              PERM_ASSESSMENT_RUN },
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	/* re-registration (issue 6 §5): the teacher applies, her school
+	 * reviews, the district or county centre decides (registration.c
+	 * answers a municipal centre 403); 公示 and the decision page are
+	 * checked per application (the person, her school, the deciding
+	 * centre, the bureau) */
+	{ GET,  "/registration",                         page_registration,      0,              PERM_REGISTRATION_APPLY },
+	{ POST, "/registration/apply",                   page_registration_apply, 0,             PERM_REGISTRATION_APPLY },
+	{ POST, "/registration/{id}/withdraw",           page_registration_withdraw, 0,          PERM_REGISTRATION_APPLY },
+	{ GET,  "/registration/review",                  page_registration_review, 0,            PERM_REGISTRATION_REVIEW },
+	{ POST, "/registration/{id}/agree",              page_registration_agree, 0,             PERM_REGISTRATION_REVIEW },
+	{ POST, "/registration/{id}/return",             page_registration_return, 0,            PERM_REGISTRATION_REVIEW },
+	{ GET,  "/registration/decide",                  page_registration_decide_home, 0,       PERM_REGISTRATION_DECIDE },
+	{ GET,  "/registration/decide/{cycle}",          page_registration_decide, 0,            PERM_REGISTRATION_DECIDE },
+	{ POST, "/registration/decide/{cycle}/all",      page_registration_decide_all, 0,        PERM_REGISTRATION_DECIDE },
+	{ POST, "/registration/{id}/decide",             page_registration_decide_one, 0,        PERM_REGISTRATION_DECIDE },
+	{ GET,  "/registration/batches/{id}",            page_registration_batch, 0,             PERM_REGISTRATION_DECIDE },
+	{ GET,  "/registration/public",                  page_registration_public, 0,            PERM_SIGNED_IN },
+	{ GET,  "/registration/{id}/decision",           page_registration_decision, 0,          PERM_SIGNED_IN },
 	/* issue 6 anchor: recognition */
+	/* recognition of activities (issue 6 §6): the teacher applies (with
+	 * files: ROUTE_UPLOAD, five of 10 MB are more than BODY_LIMIT); her
+	 * school, then her district's centre, review; an application and its
+	 * files are read by whoever may see the person's hours, narrowed by
+	 * recognition_may_see(); everyone in training reads a region's rules,
+	 * district centres and the system admin keep them */
+	{ GET,  "/recognition",                          page_recognition_mine,  0,              PERM_RECOGNITION_APPLY },
+	{ GET,  "/recognition/new",                      page_recognition_new,   0,              PERM_RECOGNITION_APPLY },
+	{ POST, "/recognition",                          page_recognition_apply, ROUTE_UPLOAD,   PERM_RECOGNITION_APPLY },
+	{ GET,  "/recognition/review",                   page_recognition_queue, 0,              PERM_RECOGNITION_REVIEW },
+	{ GET,  "/recognition/rules",                    page_recognition_rules, 0,              PERM_TRAINING_READ },
+	{ POST, "/recognition/rules",                    page_recognition_rules_save, 0,         PERM_RECOGNITION_RULES },
+	{ GET,  "/recognition/{id}",                     page_recognition_view,  0,              PERM_HOURS_READ },
+	{ POST, "/recognition/{id}/withdraw",            page_recognition_withdraw, 0,           PERM_RECOGNITION_APPLY },
+	{ POST, "/recognition/{id}/review",              page_recognition_review, 0,             PERM_RECOGNITION_REVIEW },
+	{ GET,  "/recognition/files/{id}",               page_recognition_file,  0,              PERM_HOURS_READ },
 	/* issue 6 anchor: reports */
 };
 

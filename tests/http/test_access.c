@@ -123,7 +123,40 @@ static bool role_may(const char *role, int methods, const char *pattern)
 		       !strcmp(role, "school_admin") || !strcmp(role, "bureau");
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
+	/* re-registration (issue 6 §5): teachers apply, school admins
+	 * review, centre admins and the system admin decide (a municipal
+	 * centre is refused per page, after the {cycle} or {id}: "x" is a
+	 * 400 first); 公示 and the decision page are open to every signed-in
+	 * role and checked per application */
+	if (starts(pattern, "/registration")) {
+		if (!strcmp(pattern, "/registration/public") || strstr(pattern, "/decision"))
+			return true;
+		if (!strcmp(pattern, "/registration") || !strcmp(pattern, "/registration/apply") ||
+		    strstr(pattern, "/withdraw"))
+			return !strcmp(role, "teacher");
+		if (!strcmp(pattern, "/registration/review") || strstr(pattern, "/agree") ||
+		    strstr(pattern, "/return"))
+			return !strcmp(role, "school_admin");
+		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+	}
 	/* issue 6 anchor: recognition */
+	/* recognition (issue 6 §6): teachers apply and withdraw; schools and
+	 * centres review; an application and its files are read by whoever
+	 * reads hours (narrowed per application); the rules are read by all
+	 * in training, kept by centres and the system admin.  {id} "x" is
+	 * 400, not 404: not a number at all */
+	if (starts(pattern, "/recognition")) {
+		bool reader = strcmp(role, "alliance") && strcmp(role, "evaluator");
+
+		if (!strcmp(pattern, "/recognition/rules"))
+			return (methods & M_GET) ? reader
+						 : !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+		if (!strcmp(pattern, "/recognition/review") || !strcmp(pattern, "/recognition/{id}/review"))
+			return !strcmp(role, "school_admin") || !strcmp(role, "centre_admin");
+		if (!strcmp(pattern, "/recognition/{id}") || !strcmp(pattern, "/recognition/files/{id}"))
+			return reader;
+		return !strcmp(role, "teacher");
+	}
 	/* issue 6 anchor: reports */
 	return true;
 }

@@ -126,7 +126,7 @@ CREATE TABLE recognition_rules (
 );
 
 -- A teacher's application: school then centre approve or return it.  On
--- approval the ledger gets entry 'R<id>' of source 'recognition', dated
+-- approval the ledger gets entry 'A<id>' of source 'recognition', dated
 -- activity_date; hours beyond the rule's yearly cap are refused.
 CREATE TABLE recognitions (
 	id             INTEGER PRIMARY KEY,

@@ -129,7 +129,34 @@ void page_assessment_export(struct request *req);
 void assessment_home_section(struct request *req);
 /* issue 6 anchor: appraisals */
 /* issue 6 anchor: registration */
+/* the re-registration workflow (registration.c) */
+void page_registration(struct request *req);
+void page_registration_apply(struct request *req);
+void page_registration_withdraw(struct request *req);
+void page_registration_review(struct request *req);
+void page_registration_agree(struct request *req);
+void page_registration_return(struct request *req);
+void page_registration_decide_home(struct request *req);
+void page_registration_decide(struct request *req);
+void page_registration_decide_one(struct request *req);
+void page_registration_decide_all(struct request *req);
+void page_registration_batch(struct request *req);
+void page_registration_public(struct request *req);
+void page_registration_decision(struct request *req);
 /* issue 6 anchor: recognition */
+/* recognition.c: recognition of activities (学时认定): a teacher's
+ * applications, the school's and the district centre's review, the
+ * evidence download, a region's rules */
+void page_recognition_mine(struct request *req);
+void page_recognition_new(struct request *req);
+void page_recognition_apply(struct request *req);
+void page_recognition_view(struct request *req);
+void page_recognition_withdraw(struct request *req);
+void page_recognition_queue(struct request *req);
+void page_recognition_review(struct request *req);
+void page_recognition_file(struct request *req);
+void page_recognition_rules(struct request *req);
+void page_recognition_rules_save(struct request *req);
 /* issue 6 anchor: reports */
 
 #endif
