@@ -319,7 +319,7 @@ static void settings_page(void **state)
 
 		snprintf(path, sizeof path, "/assessment?year=%d", year);
 		http_get(school, path, &r);
-		expect_contains(r, "<td class=\"num\">80.0</td>");
+		expect_contains(r, "<td class=\"num\" data-label=\"要求学时\">80.0</td>");
 		response_free(&r);
 		client_free(school);
 	}

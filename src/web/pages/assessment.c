@@ -239,6 +239,21 @@ static void recorded(struct request *req, int year)
 	html(req, "</section>\n");
 }
 
+/* A cell with its column's name, which a narrow screen shows before the
+ * value (table.data.registry turns rows into cards). */
+static void cell(struct request *req, enum text_id label, const char *cls)
+{
+	html(req, "<td");
+	if (cls) {
+		html(req, " class=\"");
+		html(req, cls);
+		html(req, "\"");
+	}
+	html(req, " data-label=\"");
+	html_attr(req, T(req, label));
+	html(req, "\">");
+}
+
 static void person_cells(struct request *req, int64_t person_id, int year)
 {
 	struct person_rec p;
@@ -249,12 +264,14 @@ static void person_cells(struct request *req, int64_t person_id, int year)
 		return;
 	}
 	idcard_mask(p.id_number, masked);
-	html(req, "<td>");
+	cell(req, TX_NAME, NULL);
 	html_link(req, arena_printf(req->arena, "/persons/%s/hours?year=%d",
 				    registry_view_person_ref(req->arena, &p), year), p.name);
-	html(req, "</td><td class=\"nowrap\">");
+	html(req, "</td>");
+	cell(req, TX_ID_NUMBER, "nowrap");
 	html_text(req, masked);
-	html(req, "</td><td>");
+	html(req, "</td>");
+	cell(req, TX_SCHOOL, NULL);
 	html_text(req, p.school_name ? p.school_name : p.centre_name);
 	html(req, "</td>");
 }
@@ -325,13 +342,17 @@ static void short_list(struct request *req, const struct assessment_overview *o,
 
 		html(req, "<tr>");
 		person_cells(req, x->person_id, year);
-		html(req, "<td class=\"num\">");
+		cell(req, TX_ASM_HOURS, "num");
 		html_text(req, fmt(req, x->hours10));
-		html(req, "</td><td class=\"num\">");
+		html(req, "</td>");
+		cell(req, TX_ASM_REQUIRED, "num");
 		html_text(req, fmt(req, x->required10));
-		html(req, "</td><td class=\"num\"><strong>");
+		html(req, "</td>");
+		cell(req, TX_ASM_LACK, "num");
+		html(req, "<strong>");
 		html_text(req, fmt(req, x->lack10));
-		html(req, "</strong></td><td>");
+		html(req, "</strong></td>");
+		cell(req, TX_ASM_CATEGORIES, NULL);
 		html_text(req, categories_text(req->arena, req->lang, x->categories));
 		html(req, "</td></tr>\n");
 	}
@@ -362,13 +383,17 @@ static void ahead_table(struct request *req, const struct assessment_ahead *rows
 	for (int i = 0; i < n; i++) {
 		html(req, "<tr>");
 		person_cells(req, rows[i].person_id, year);
-		html(req, "<td class=\"num\">");
+		cell(req, TX_ASM_HOURS, "num");
 		html_text(req, fmt(req, rows[i].hours10));
-		html(req, "</td><td class=\"num\">");
+		html(req, "</td>");
+		cell(req, TX_ASM_PENDING, "num");
 		html_text(req, fmt(req, rows[i].pending10));
-		html(req, "</td><td class=\"num\">");
+		html(req, "</td>");
+		cell(req, TX_ASM_REQUIRED, "num");
 		html_text(req, fmt(req, rows[i].required10));
-		html(req, "</td><td class=\"num\"><strong>");
+		html(req, "</td>");
+		cell(req, TX_ASM_LACK, "num");
+		html(req, "<strong>");
 		html_text(req, fmt(req, rows[i].lack10));
 		html(req, "</strong></td></tr>\n");
 	}
@@ -621,7 +646,7 @@ static void ahead_teacher(struct request *req, const char *today)
 			if (shown == 0) {
 				html(req, "<p>");
 				html_text(req, T(req, TX_ASM_ME_PROGRAMMES));
-				html(req, "</p><ul class=\"shortcuts\">");
+				html(req, "</p><ul>");
 			}
 			html(req, "<li>");
 			html_link(req, arena_printf(req->arena, "/programmes/%s", items[i].code), items[i].title);
