@@ -64,6 +64,11 @@ static bool nav_shown(const struct request *req, const struct nav_item *it)
 		return teacher;
 	if (teacher && (!strcmp(it->href, "/schools") || !strcmp(it->href, "/persons")))
 		return false;
+	/* a district/county centre decides on the bureau's behalf (教师〔2013〕9号);
+	 * a municipal centre has no registration to decide */
+	if (!strcmp(it->href, "/registration/decide") && req->who.role == ROLE_CENTRE_ADMIN &&
+	    strcmp(req->who.centre_kind, "district"))
+		return false;
 	return authz_permits(&req->who, it->perm, NULL);
 }
 

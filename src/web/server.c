@@ -12,6 +12,7 @@
  * forget them. */
 #include "server.h"
 #include "web/jobs.h"
+#include "web/regjobs.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -312,6 +313,7 @@ int server_run(struct app *app, struct err *err)
 	if (fd >= 0)
 		close(fd);
 	jobs_shutdown();
+	regjobs_shutdown();
 	close_stores();
 	fprintf(stderr, "tdc: stopped\n");
 	return 0;
