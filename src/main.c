@@ -151,7 +151,41 @@ const struct cli_cmd cli_commands[] = {
 	  "\n"
 	  "Prints 'N rows written to FILE' on standard error.  An unknown scope exits 1.\n" },
 	/* issue 6 anchor: settings */
+	{ "settings", cmd_settings, "show and change the installation's requirements",
+	  "usage: tdc settings list [--db PATH]\n"
+	  "   or: tdc settings get KEY [--db PATH]\n"
+	  "   or: tdc settings set KEY VALUE [--db PATH]\n"
+	  "   or: tdc settings unset KEY [--db PATH]\n"
+	  "\n"
+	  "The requirements the yearly assessment, the five-year cycle and\n"
+	  "re-registration follow (docs/assessment.md).  'list' shows every key with\n"
+	  "its value and default; 'get' prints the value that applies; 'set' checks\n"
+	  "and stores one ('unset', or an empty VALUE, returns it to its default, or\n"
+	  "turns an optional minimum off).  Every change is in the audit log with the\n"
+	  "old and the new value.  The keys:\n"
+	  "    hours.yearly_min                  72     hours a year (002 ind. 23)\n"
+	  "    hours.yearly_min.ROLE             off    a role's own minimum: teacher,\n"
+	  "                                             principal, director, researcher, trainer\n"
+	  "    hours.category_min.CATEGORY       off    a yearly minimum per category\n"
+	  "                                             (general, specialist, elective ...)\n"
+	  "    hours.cycle_min                   360    hours in a cycle\n"
+	  "    hours.cycle_years                 5      years in a cycle (1-10)\n"
+	  "    hours.first_cycle                 2021   the first cycle's first year\n"
+	  "    registration.suspension_limit_days 180   suspended days before deferral\n"
+	  "    registration.basic_defers         yes    does 基本合格 defer (yes/no)\n"
+	  "Hours take one decimal (72, 72.5).  An unknown KEY exits 2; a VALUE the key\n"
+	  "refuses exits 1 with the reason.\n" },
 	/* issue 6 anchor: assessment */
+	{ "assess", cmd_assess, "record the yearly training assessment of a year",
+	  "usage: tdc assess --year YEAR [--db PATH]\n"
+	  "\n"
+	  "Assesses everyone for YEAR (年度培训考核): a person who entered service on\n"
+	  "or before 1 January of YEAR and was serving then passes when the hours\n"
+	  "dated in YEAR reach the yearly minimum of their role and every category\n"
+	  "minimum that is set (tdc settings).  Records the results, replacing the\n"
+	  "year's earlier ones, so run it again after late entries; the run is in\n"
+	  "the audit log.  Prints the number assessed and passed, the pass rate and\n"
+	  "the seconds it took.\n" },
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */

@@ -35,7 +35,9 @@ int cmd_backup(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 /* issue 6 anchor: settings */
+int cmd_settings(int argc, char **argv);
 /* issue 6 anchor: assessment */
+int cmd_assess(int argc, char **argv);
 /* issue 6 anchor: appraisals */
 /* issue 6 anchor: registration */
 /* issue 6 anchor: recognition */

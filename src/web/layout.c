@@ -35,7 +35,9 @@ static const struct nav_item nav[] = {
 	{ "/admin/accounts", TX_ACCOUNTS, PERM_ACCOUNTS_MANAGE },
 	{ "/admin/audit", TX_AUDIT_LOG, PERM_AUDIT_READ },
 	/* issue 6 anchor: settings */
+	{ "/admin/settings", TX_SET_TITLE, PERM_SETTINGS_MANAGE },
 	/* issue 6 anchor: assessment */
+	{ "/assessment", TX_ASM_NAV, PERM_ASSESSMENT_READ },
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
 	{ "/registration", TX_RF_NAV, PERM_REGISTRATION_APPLY },

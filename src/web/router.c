@@ -154,7 +154,16 @@ static const struct route routes[] = {
 	{ POST, "/api/v1/hours/{record_id}/reversal",    api_hours_reversal,     ROUTE_API,      PERM_HOURS_WRITE },
 	/* issue 5 anchor: credits */
 	/* issue 6 anchor: settings */
+	/* the installation's requirements: the system admin's alone */
+	{ GET,  "/admin/settings",                       page_settings,          0,              PERM_SETTINGS_MANAGE },
+	{ POST, "/admin/settings",                       page_settings_save,     0,              PERM_SETTINGS_MANAGE },
 	/* issue 6 anchor: assessment */
+	/* the yearly assessment of the caller's scope; recording the year
+	 * (the whole installation's) by centre admins and the system admin */
+	{ GET,  "/assessment",                           page_assessment,        0,              PERM_ASSESSMENT_READ },
+	{ GET,  "/assessment.xlsx",                      page_assessment_export, 0,              PERM_ASSESSMENT_READ },
+	{ GET,  "/assessment.csv",                       page_assessment_export, 0,              PERM_ASSESSMENT_READ },
+	{ POST, "/assessment/run",                       page_assessment_run,    0,              PERM_ASSESSMENT_RUN },
 	/* issue 6 anchor: appraisals */
 	/* appraisals and events on the person's page: the handler checks the
 	 * person is in the caller's scope (404 outside it, 403 read-only) */

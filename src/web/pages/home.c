@@ -312,5 +312,6 @@ void page_home(struct request *req)
 	}
 	if (req->status == 500)
 		return;
+	assessment_home_section(req); /* issue 6: the look-ahead to 31 December, from 1 October */
 	layout_end(req);
 }

@@ -119,7 +119,14 @@ void page_person_hours_add(struct request *req);
 void page_hours_reversal(struct request *req);
 /* issue 5 anchor: credits */
 /* issue 6 anchor: settings */
+void page_settings(struct request *req);
+void page_settings_save(struct request *req);
 /* issue 6 anchor: assessment */
+void page_assessment(struct request *req);
+void page_assessment_run(struct request *req);
+void page_assessment_export(struct request *req);
+/* The look-ahead panel of the home pages, from 1 October (home.c). */
+void assessment_home_section(struct request *req);
 /* issue 6 anchor: appraisals */
 /* appraisals.c: a person's appraisals and events, a section of her page */
 struct person_rec;
