@@ -199,6 +199,13 @@ sed 's|^.output /dev/null|.output '"$tmp"'/ref.csv|' "$tmp/registration.sql" > "
 sqlite3 "$db" ".read $tmp/reg2.sql"
 awk -F, 'NR > 1 { n[$7]++ } END { printf "%d %d %d\n", n["qualified"], n["deferred"], n["refused"] }' \
 	"$tmp/ref.csv" > "$tmp/ref.counts"
+if [ "$have_assess" = 1 ]; then
+	asm_tdc=$(sqlite3 "$db" "SELECT count(*) || ' assessed, ' || sum(passed) || ' passed' FROM assessments WHERE year = $YEAR")
+else
+	asm_tdc="not run"
+fi
+asm_ref=$(sqlite3 "$db" "SELECT count(*) || ' assessed, ' || sum(passed) || ' passed' FROM ref_assessments")
+say "assessment: tdc $asm_tdc; SQL $asm_ref"
 read -r q d rf < "$tmp/tdc.counts"
 read -r rq rd rrf < "$tmp/ref.counts"
 say "outcomes: tdc $q qualified, $d deferred, $rf refused; SQL $rq, $rd, $rrf"
@@ -219,6 +226,7 @@ one SQL query in the sqlite3 shell.
 | \`tdc assess --year $YEAR\` | $assess | $assess_ref s | ≤ 10 s |
 | \`tdc report registration --cycle $CYCLE --format csv --out /dev/null\` | $report s | $report_ref s | ≤ 20 s |
 
+Assessment: tdc $asm_tdc; the SQL $asm_ref.
 Outcomes: tdc $q qualified, $d deferred, $rf refused; the SQL $rq, $rd, $rrf (the SQL
 takes status serving now for "serving at the end of the cycle" and the installation's
 72 hours for every role, so small differences are the rules it leaves out).
