@@ -29,6 +29,7 @@
 #include "core/audit.h"
 #include "core/query.h"
 #include "core/registry.h"
+#include "lib/clock.h"
 #include "lib/date.h"
 #include "store/store.h"
 
@@ -391,21 +392,6 @@ const char *assessment_short_categories(struct arena *a, const struct assessment
 	out = arena_strdup(a, b.len ? buf_cstr(&b) : "");
 	buf_free(&b);
 	return out;
-}
-
-void assessment_today(char out[11])
-{
-	const char *env = getenv("TDC_TODAY");
-	long days;
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (env && strlen(env) == 10 && date_to_days(env, &days) == 0) {
-		memcpy(out, env, 11);
-		return;
-	}
-	gmtime_r(&now, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 /* ---- recording ---- */

@@ -53,10 +53,6 @@ int assessment_each(struct store *s, const struct registry_scope *scope, int yea
  * category also count toward the year).  0 when passed. */
 int32_t assessment_lack10(const struct assessment_row *r);
 
-/* Today as the rules see it, "YYYY-MM-DD": TDC_TODAY when set to a valid
- * date (tests, demonstrations), else the UTC date.  Read at the edges
- * (pages, commands) and passed in, like clock.h's 'now'. */
-void assessment_today(char out[11]);
 
 /* ---- recording: tdc assess ---- */
 

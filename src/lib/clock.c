@@ -2,6 +2,7 @@
 #include "clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void clock_iso(time_t t, char out[ISO_TIME_LEN])
@@ -37,4 +38,21 @@ double clock_ms_since(const struct timespec *start)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (double)(now.tv_sec - start->tv_sec) * 1e3 +
 	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
+}
+
+void clock_today(char out[11])
+{
+	const char *env = getenv("TDC_TODAY");
+	time_t now = time(NULL);
+	struct tm tm;
+
+	/* YYYY-MM-DD, digits where digits belong: anything else is ignored */
+	if (env && strlen(env) == 10 && env[4] == '-' && env[7] == '-' &&
+	    strspn(env, "0123456789-") == 10) {
+		memcpy(out, env, 11);
+		return;
+	}
+	if (!localtime_r(&now, &tm))
+		gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
 }

@@ -12,5 +12,11 @@ void clock_iso(time_t t, char out[ISO_TIME_LEN]);
 void clock_now_iso(char out[ISO_TIME_LEN]);
 int clock_parse_iso(const char *s, time_t *out);
 double clock_ms_since(const struct timespec *start);
+/* Today's date, "YYYY-MM-DD", as the people using it count days: the
+ * server's local time zone (an installation in China runs on
+ * Asia/Shanghai, eight hours ahead of UTC, so at 07:00 it is already
+ * tomorrow there).  TDC_TODAY=YYYY-MM-DD in the environment sets it, for
+ * tests and for trying a deadline ahead of time. */
+void clock_today(char out[11]);
 
 #endif

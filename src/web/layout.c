@@ -2,8 +2,10 @@
 #include "layout.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "core/authz.h"
+#include "lib/clock.h"
 #include "web/html.h"
 
 struct nav_item {
@@ -209,4 +211,17 @@ void layout_error_page(struct request *req, int status, const char *message)
 	html_text(req, T(req, TX_BACK_HOME));
 	html(req, "</a></p></section>\n");
 	layout_end(req);
+}
+
+void layout_time(struct request *req, const char *iso)
+{
+	time_t t;
+	struct tm tm;
+	char out[32];
+
+	if (iso && clock_parse_iso(iso, &t) == 0 && localtime_r(&t, &tm) &&
+	    strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm) > 0)
+		html_text(req, out);
+	else
+		html_text(req, iso ? iso : "");
 }

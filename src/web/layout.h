@@ -18,5 +18,8 @@ void layout_table_head(struct request *req, const enum text_id *labels, size_t n
 		       const char *const *classes);
 /* The role's name in the request's language. */
 const char *layout_role_name(struct request *req, enum role r);
+/* A time the database keeps (UTC "2026-11-23T23:00:11Z") as people read it:
+ * "2026-11-24 07:00" in the server's local time zone; other text as it is. */
+void layout_time(struct request *req, const char *iso);
 
 #endif

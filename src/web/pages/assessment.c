@@ -22,6 +22,7 @@
 #include "core/hours.h"
 #include "core/programme.h"
 #include "core/registry.h"
+#include "lib/clock.h"
 #include "lib/idcard.h"
 #include "lib/table_write.h"
 #include "web/html.h"
@@ -67,7 +68,7 @@ static int year_of(struct request *req, int *this_year)
 	char *end;
 	long v;
 
-	assessment_today(today);
+	clock_today(today);
 	*this_year = atoi(today);
 	if (!y || !*y)
 		return *this_year;
@@ -410,7 +411,7 @@ static void ahead_page(struct request *req)
 	int n, page = page_number(req), pages;
 	int64_t total;
 
-	assessment_today(today);
+	clock_today(today);
 	registry_scope_of(&req->who, &sc);
 	if (assessment_ahead_shown(today) &&
 	    assessment_look_ahead(req->store, req->arena, &sc, today, 0, &rows, &n, &total, &e) < 0) {
@@ -677,7 +678,7 @@ void assessment_home_section(struct request *req)
 {
 	char today[11];
 
-	assessment_today(today);
+	clock_today(today);
 	if (!assessment_ahead_shown(today))
 		return;         /* before 1 October nothing is shown */
 	if (req->who.role == ROLE_TEACHER)

@@ -104,7 +104,7 @@ void page_import(struct request *req)
 		html(req, "<tbody>");
 		for (int i = 0; i < n; i++) {
 			html(req, "<tr><td>");
-			html_text(req, jobs[i].created_at);
+			layout_time(req, jobs[i].created_at);
 			html(req, "</td><td>");
 			html_text(req, T(req, !strcmp(jobs[i].kind, "schools") ? TX_SCHOOLS : TX_TEACHERS));
 			html(req, "</td><td><a href=\"/import/jobs/");

@@ -20,6 +20,7 @@
 #include "core/evidence.h"
 #include "core/hours.h"
 #include "core/recognition.h"
+#include "lib/clock.h"
 #include "lib/date.h"
 #include "lib/idcard.h"
 #include "lib/utf8.h"
@@ -32,17 +33,6 @@ static const char *fmt_hours(struct request *req, int64_t hours10)
 	char h[HOURS_TEXT_MAX];
 
 	return arena_strdup(req->arena, hours_format(hours10, h));
-}
-
-static void today_local(char out[DATE_LEN + 1])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	/* the teacher's calendar day, as the timetable is written in it */
-	if (!localtime_r(&now, &tm))
-		gmtime_r(&now, &tm);
-	strftime(out, DATE_LEN + 1, "%Y-%m-%d", &tm);
 }
 
 /* The {id} of the path: a positive number, else 400. */
@@ -357,7 +347,7 @@ static void new_page(struct request *req, const struct apply_form *f, const char
 	char today[DATE_LEN + 1];
 	int n = 0;
 
-	today_local(today);
+	clock_today(today);
 	if (recognition_rules(req->store, req->arena, req->who.region_code, true, &rules, &n, &err) < 0) {
 		req_error(req, 500);
 		return;
@@ -491,7 +481,7 @@ void page_recognition_apply(struct request *req)
 		return;
 	}
 	items = f.items ? strtol(f.items, &end, 10) : 0;
-	today_local(today);
+	clock_today(today);
 	in.person_id = req->who.person_id;
 	in.kind = f.kind;
 	in.activity_date = f.date;
@@ -569,7 +559,7 @@ static void step_row(struct request *req, enum text_id label, const char *by, co
 	if (at) {
 		html_text(req, by);
 		html(req, " · ");
-		html_text(req, at);
+		layout_time(req, at);
 	} else {
 		html(req, "—");
 	}

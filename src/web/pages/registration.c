@@ -35,7 +35,7 @@
 static void times(char now[ISO_TIME_LEN], char today[DATE_LEN + 1])
 {
 	clock_now_iso(now);
-	snprintf(today, DATE_LEN + 1, "%.10s", now);
+	clock_today(today);
 }
 
 /* A positive whole number from a path or form, or -1. */
@@ -902,7 +902,8 @@ void page_registration_batch(struct request *req)
 	html(req, "<div class=\"page-head\"><h1>");
 	html_text(req, T(req, TX_RF_BATCH_TITLE));
 	html(req, "</h1><p class=\"scope\">");
-	html_textf(req, "%d · %s · %s", b.cycle_start, *b.scope ? b.scope : T(req, TX_ALL), b.created_at);
+	html_textf(req, "%d · %s · ", b.cycle_start, *b.scope ? b.scope : T(req, TX_ALL));
+	layout_time(req, b.created_at);
 	html(req, "</p></div>\n<p><span class=\"state state-");
 	html_attr(req, b.state);
 	html(req, "\" data-state=\"");
