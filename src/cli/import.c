@@ -202,7 +202,7 @@ int cmd_import(int argc, char **argv)
 
 	snprintf(label_buf, sizeof label_buf, "%s", file);
 	clock_now_iso(now);
-	snprintf(today, sizeof today, "%.10s", now);
+	clock_today(today); /* the rules' day is local (lib/clock.h) */
 	snprintf(source, sizeof source, "import:%s", basename(label_buf));
 	src = (struct change_source){ .who = &who, .source = source, .now = now };
 	run.tty = isatty(STDERR_FILENO);

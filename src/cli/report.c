@@ -53,7 +53,7 @@ int cmd_report(int argc, char **argv)
 	struct store *s = NULL;
 	struct arena a;
 	struct actor who = cli_actor();
-	char now[ISO_TIME_LEN], today[11];
+	char today[11];
 	long rows = 0;
 	int c, rc = EXIT_FAIL;
 
@@ -97,8 +97,7 @@ int cmd_report(int argc, char **argv)
 		return cli_misuse("report", "a workbook is not for a terminal: give --out FILE or "
 					    "redirect standard output");
 
-	clock_now_iso(now);
-	snprintf(today, sizeof today, "%.10s", now);
+	clock_today(today);
 	r.today = today;
 	if (cli_config(&cfg, NULL, &err) < 0)
 		return cli_fail(&err);

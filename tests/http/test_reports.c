@@ -453,6 +453,8 @@ static void person_page_lists_and_forms(void **state)
 	expect_contains(resp, "id=\"appraisals\"");
 	expect_contains(resp, "年度考核");
 	expect_contains(resp, "action=\"/persons/p");   /* the forms */
+	expect_contains(resp, "inputmode=\"numeric\" max=\"");
+	expect_lacks(resp, "\"&gt;");                     /* markup, not escaped text */
 	response_free(&resp);
 	/* without the CSRF token: refused */
 	http_post_form(sch, post, "year=2020&result=excellent", &resp);

@@ -24,7 +24,7 @@ static void report_json(struct request *req, enum report_kind kind, const char *
 	struct report_spec r = { .kind = kind, .format = REPORT_JSON };
 	struct table_target to = { .mem = &req->out };
 	struct err e = { 0 };
-	char now[ISO_TIME_LEN], today[11], *end;
+	char today[11], *end;
 	long rows, y = v ? strtol(v, &end, 10) : 0;
 
 	if (!v || !*v || *end || y < 1950 || y > 2200) {
@@ -33,8 +33,7 @@ static void report_json(struct request *req, enum report_kind kind, const char *
 							: "cycle must be the cycle's first year, e.g. ?cycle=2021");
 		return;
 	}
-	clock_now_iso(now);
-	snprintf(today, sizeof today, "%.10s", now);
+	clock_today(today);
 	registry_scope_of(&req->who, &sc);
 	r.year = (int)y;
 	r.scope = &sc;

@@ -36,7 +36,7 @@ static void entered(struct request *req, const char *by, const char *at)
 	cell(req, TX_APR_ENTERED);
 	html_text(req, by);
 	html(req, " <span class=\"hint\">");
-	html_textf(req, "%.10s", at);
+	layout_time(req, at);
 	html(req, "</span></td>");
 }
 
@@ -65,9 +65,9 @@ static void select_of(struct request *req, const char *id, const char *name, enu
 static void forms(struct request *req, const struct person_rec *p)
 {
 	const char *ref = registry_view_person_ref(req->arena, p);
-	char now[ISO_TIME_LEN];
+	char today[11];
 
-	clock_now_iso(now);
+	clock_today(today);
 	html(req, "<details class=\"apr-forms\"><summary>");
 	html_text(req, T(req, TX_APR_SAVE_APPRAISAL));
 	html(req, "</summary><form class=\"form registry-form\" method=\"post\" action=\"/persons/");
@@ -76,9 +76,10 @@ static void forms(struct request *req, const struct person_rec *p)
 	html_csrf(req);
 	label(req, "apr-year", TX_APR_YEAR);
 	/* last year by default: a school appraises a year once it is over */
-	html(req, "<input id=\"apr-year\" name=\"year\" type=\"number\" min=\"1950\" required");
-	html(req, " inputmode=\"numeric\"");
-	html_textf(req, " max=\"%d\" value=\"%d\">", atoi(now), atoi(now) - 1);
+	html(req, "<input id=\"apr-year\" name=\"year\" type=\"number\" min=\"1950\" required"
+		  " inputmode=\"numeric\"");
+	/* our own markup with two numbers in it */
+	html(req, arena_printf(req->arena, " max=\"%d\" value=\"%d\">", atoi(today), atoi(today) - 1));
 	label(req, "apr-result", TX_APR_RESULT);
 	select_of(req, "apr-result", "result", VOCAB_APPRAISAL, "appraisal", "qualified");
 	html(req, "<p class=\"hint\">");
@@ -224,8 +225,8 @@ static void save(struct request *req, bool event)
 
 	if (writable_person(req, &p) < 0)
 		return;
-	clock_now_iso(now);
-	snprintf(today, sizeof today, "%.10s", now);
+	clock_now_iso(now);  /* stored times are UTC; the rules' day is local */
+	clock_today(today);
 	registry_scope_of(&req->who, &sc);
 	if (store_begin(req->store, STORE_WRITE) < 0)
 		goto fail;

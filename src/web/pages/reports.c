@@ -58,12 +58,11 @@ static void markupf(struct request *req, const char *fmt, ...)
 static int cycle_of(struct request *req, char today[11], int *years)
 {
 	const char *v = req_query(req, "cycle");
-	char now[ISO_TIME_LEN], *end;
 	struct hours_rules rules;
+	char *end;
 	long y;
 
-	clock_now_iso(now);
-	snprintf(today, 11, "%.10s", now);
+	clock_today(today);
 	if (hours_rules_load(req->store, &rules) < 0)
 		return 0;
 	*years = rules.cycle_years;
@@ -71,7 +70,7 @@ static int cycle_of(struct request *req, char today[11], int *years)
 		y = strtol(v, &end, 10);
 		return *end || y < 1950 || y > 2200 ? 0 : (int)y;
 	}
-	return hours_cycle_start(&rules, atoi(now) - 1);
+	return hours_cycle_start(&rules, atoi(today) - 1);
 }
 
 static const char *pct(struct request *req, long part, long whole)
