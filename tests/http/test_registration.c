@@ -98,6 +98,13 @@ static int setup(void **state)
 	if (db_exec("DELETE FROM appraisals WHERE person_id = (SELECT id FROM persons"
 		    " WHERE id_number = %Q)", colleague_id) != 0)
 		fail_msg("cannot clear the colleague's appraisals");
+	/* and the demo's carried-over hours of the cycle are reversed: she is short */
+	if (db_exec("INSERT INTO ledger (record_id, person_id, day, year, hours10, category, source,"
+		    " title, author, created_at, reason, reverses) SELECT 'R' || record_id, person_id, day,"
+		    " year, -hours10, category, source, title, 'test', '2026-01-01T00:00:00Z', 'test', id"
+		    " FROM ledger WHERE person_id = (SELECT id FROM persons WHERE id_number = %Q)"
+		    " AND year BETWEEN 2021 AND 2025 AND hours10 > 0", colleague_id) != 0)
+		fail_msg("cannot reverse the colleague's hours");
 	make_account("other-school", "school_admin", other_school, DEMO_PASSWORD);
 	if (tdc_cli(&res, DEMO_PASSWORD "\n", "user", "add", "colleague", "--role", "teacher", "--person",
 		    colleague_id, "--password-stdin", "--db", harness_db(), (char *)NULL) != 0)
@@ -371,6 +378,11 @@ static void batch_decides_the_qualified_and_skips_the_rest(void **state)
 
 	(void)state;
 	make_qualified(batch_a);
+	/* b is not qualified: 不合格 in 2023 (the demo's own facts may qualify her) */
+	if (db_exec("INSERT OR REPLACE INTO appraisals (person_id, year, result, entered_by, entered_at)"
+		    " SELECT id, 2023, 'unqualified', 'test', '2026-01-01T00:00:00Z' FROM persons"
+		    " WHERE id_number = %Q", batch_b) != 0)
+		fail_msg("cannot make %s unqualified", batch_b);
 	db_exec("INSERT INTO registration_applications (person_id, cycle_start, state, applied_at,"
 		" school_by, school_at) SELECT id, 2021, 'agreed', '2026-11-01T00:00:00Z', 'school',"
 		" '2026-11-02T00:00:00Z' FROM persons WHERE id_number IN (%Q, %Q)", batch_a, batch_b);
