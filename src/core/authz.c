@@ -48,7 +48,9 @@ static const struct {
 	[PERM_SETTINGS_MANAGE] = { "settings.manage", R(SYSADMIN) },
 	[PERM_ASSESSMENT_READ] = { "assessment.read", R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
 						    R(BUREAU) | R(SYSADMIN) },
-	[PERM_ASSESSMENT_RUN] = { "assessment.run", R(CENTRE_ADMIN) | R(SYSADMIN) },
+	/* recording replaces the whole installation's year: not one centre's
+	 * to do for the city */
+	[PERM_ASSESSMENT_RUN] = { "assessment.run", R(SYSADMIN) },
 	[PERM_APPRAISALS_WRITE] = { "appraisals.write", R(SCHOOL_ADMIN) | R(CENTRE_ADMIN) |
 						       R(SYSADMIN) },
 	[PERM_REGISTRATION_APPLY] = { "registration.apply", R(TEACHER) },

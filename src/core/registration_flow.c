@@ -607,8 +607,8 @@ int regflow_decide(struct store *s, const struct actor *who, int64_t id,
 /* ---- the batch ---- */
 
 static const char SQL_BATCH_INSERT[] =
-	"INSERT INTO registration_batches (cycle_start, scope, account_id, actor, state, created_at)"
-	" VALUES (?, ?, ?, ?, 'running', ?)";
+	"INSERT INTO registration_batches (cycle_start, scope, account_id, actor, state, created_at,"
+	" beat_at) VALUES (?, ?, ?, ?, 'running', ?, ?)";
 
 int regflow_batch_start(struct store *s, const struct actor *who, int cycle_start,
 			const char *scope, const char *now, int64_t *id, struct err *e)
@@ -627,6 +627,7 @@ int regflow_batch_start(struct store *s, const struct actor *who, int cycle_star
 		stmt_bind_null(st, 3);
 	stmt_bind_text(st, 4, actor_name(who));
 	stmt_bind_text(st, 5, now);
+	stmt_bind_text(st, 6, now);
 	if (stmt_run(st) < 0)
 		return db_fail(s, e);
 	*id = store_last_insert_id(s);
@@ -640,8 +641,8 @@ int regflow_batch_start(struct store *s, const struct actor *who, int cycle_star
 
 static const char SQL_BATCH_GET[] =
 	"SELECT id, cycle_start, scope, coalesce(account_id, 0), actor, state, progress, total,"
-	" decided, skipped, coalesce(message, ''), created_at, coalesce(finished_at, '')"
-	" FROM registration_batches WHERE id = ?";
+	" decided, skipped, coalesce(message, ''), created_at, coalesce(finished_at, ''),"
+	" coalesce(beat_at, created_at) FROM registration_batches WHERE id = ?";
 
 int regflow_batch_get(struct store *s, struct arena *a, int64_t id, struct regflow_batch *out)
 {
@@ -667,14 +668,15 @@ int regflow_batch_get(struct store *s, struct arena *a, int64_t id, struct regfl
 		out->message = arena_strdup(a, stmt_text(st, 10));
 		out->created_at = arena_strdup(a, stmt_text(st, 11));
 		out->finished_at = arena_strdup(a, stmt_text(st, 12));
+		out->beat_at = arena_strdup(a, stmt_text(st, 13));
 	}
 	stmt_done(st);
 	return rc == STORE_ROW ? 0 : rc == STORE_DONE ? STORE_ENOTFOUND : rc;
 }
 
 static const char SQL_BATCH_PROGRESS[] =
-	"UPDATE registration_batches SET total = ?, progress = ?, decided = ?, skipped = ?"
-	" WHERE id = ? AND state = 'running'";
+	"UPDATE registration_batches SET total = ?, progress = ?, decided = ?, skipped = ?,"
+	" beat_at = ? WHERE id = ? AND state = 'running'";
 static const char SQL_BATCH_FINISH[] =
 	"UPDATE registration_batches SET state = ?, total = ?, progress = ?, decided = ?, skipped = ?,"
 	" message = ?, finished_at = ? WHERE id = ? AND state = 'running'";
@@ -704,17 +706,17 @@ static int batch_write(struct store *s, const char *sql, int64_t id, const char 
 	stmt_bind_int(st, i++, progress);
 	stmt_bind_int(st, i++, decided);
 	stmt_bind_int(st, i++, skipped);
-	if (state) {
+	if (state)
 		stmt_bind_text(st, i++, message);
-		stmt_bind_text(st, i++, now);
-	}
+	stmt_bind_text(st, i++, now);
 	stmt_bind_int(st, i, id);
 	rc = stmt_run(st);
 	if (rc < 0 || store_commit(s) < 0) {
 		store_rollback(s);
 		return -1;
 	}
-	return 0;
+	/* no row: the batch was marked interrupted under us; stop */
+	return store_changes(s) == 0 ? 1 : 0;
 }
 
 int regflow_batch_run(struct store *s, int64_t batch_id, const char *today,
@@ -791,20 +793,26 @@ int regflow_batch_run(struct store *s, int64_t batch_id, const char *today,
 		permille = (int)((i + 1) * 1000 / n);
 		if (permille != last_permille) {
 			last_permille = permille;
-			if (batch_write(s, SQL_BATCH_PROGRESS, batch_id, NULL, n, permille, decided,
-					skipped, NULL, NULL) < 0)
+			int w = batch_write(s, SQL_BATCH_PROGRESS, batch_id, NULL, n, permille,
+					    decided, skipped, NULL, now);
+
+			if (w < 0)
 				goto fail_db;
+			if (w > 0)
+				break;  /* marked interrupted: the decisions made stay */
 		}
 	}
 	clock_now_iso(now);
 	if (batch_write(s, SQL_BATCH_FINISH, batch_id, state, n, !strcmp(state, "done") ? 1000 :
 			last_permille < 0 ? 0 : last_permille, decided, skipped, message, now) < 0)
 		goto fail_db;
-	arena_free(a);
+	/* the message may live in the arena: say it before freeing */
 	if (!strcmp(state, "failed")) {
 		err_set(e, ERR_INTERNAL, "batch %lld: %s", (long long)batch_id, message);
+		arena_free(a);
 		return -1;
 	}
+	arena_free(a);
 	return 0;
 
 fail_db:

@@ -145,6 +145,7 @@ struct regflow_batch {
 	int64_t id, account_id;
 	int cycle_start;
 	const char *scope, *actor, *state, *message, *created_at, *finished_at;
+	const char *beat_at;        /* the last progress written */
 	int progress;               /* per mille */
 	int64_t total, decided, skipped;
 };

@@ -1,6 +1,7 @@
 /* date.c - dates as people write them (see date.h). */
 #include "date.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -81,8 +82,13 @@ int date_to_days(const char *iso, long *days)
 	int y, m, d;
 	char tail;
 
-	if (!iso || strlen(iso) != DATE_LEN || iso[4] != '-' || iso[7] != '-' ||
-	    sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !date_valid(y, m, d))
+	if (!iso || strlen(iso) != DATE_LEN || iso[4] != '-' || iso[7] != '-')
+		return -1;
+	/* digits where digits belong: sscanf alone would take "2026- 1-+5" */
+	for (int i = 0; i < DATE_LEN; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)iso[i]))
+			return -1;
+	if (sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || !date_valid(y, m, d))
 		return -1;
 	*days = days_from_civil(y, m, d);
 	return 0;

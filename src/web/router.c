@@ -190,14 +190,14 @@ static const struct route routes[] = {
 	{ GET,  "/registration/{id}/decision",           page_registration_decision, 0,          PERM_SIGNED_IN },
 	/* issue 6 anchor: recognition */
 	/* recognition of activities (issue 6 §6): the teacher applies (with
-	 * files: ROUTE_UPLOAD, five of 10 MB are more than BODY_LIMIT); her
+	 * files: ROUTE_EVIDENCE, five of 10 MB are more than BODY_LIMIT); her
 	 * school, then her district's centre, review; an application and its
 	 * files are read by whoever may see the person's hours, narrowed by
 	 * recognition_may_see(); everyone in training reads a region's rules,
 	 * district centres and the system admin keep them */
 	{ GET,  "/recognition",                          page_recognition_mine,  0,              PERM_RECOGNITION_APPLY },
 	{ GET,  "/recognition/new",                      page_recognition_new,   0,              PERM_RECOGNITION_APPLY },
-	{ POST, "/recognition",                          page_recognition_apply, ROUTE_UPLOAD,   PERM_RECOGNITION_APPLY },
+	{ POST, "/recognition",                          page_recognition_apply, ROUTE_EVIDENCE, PERM_RECOGNITION_APPLY },
 	{ GET,  "/recognition/review",                   page_recognition_queue, 0,              PERM_RECOGNITION_REVIEW },
 	{ GET,  "/recognition/rules",                    page_recognition_rules, 0,              PERM_TRAINING_READ },
 	{ POST, "/recognition/rules",                    page_recognition_rules_save, 0,         PERM_RECOGNITION_RULES },
@@ -278,7 +278,9 @@ size_t router_body_limit(int method, const char *path)
 		for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
 			if (in_pass(&routes[i], pass) && (routes[i].methods & method) &&
 			    match(routes[i].pattern, path, NULL))
-				return routes[i].flags & ROUTE_UPLOAD ? UPLOAD_LIMIT : BODY_LIMIT;
+				return routes[i].flags & ROUTE_UPLOAD     ? UPLOAD_LIMIT
+				     : routes[i].flags & ROUTE_EVIDENCE ? EVIDENCE_LIMIT
+									 : BODY_LIMIT;
 	return BODY_LIMIT;
 }
 

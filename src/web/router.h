@@ -19,9 +19,12 @@ enum route_flags {
 	ROUTE_API = 1 << 1,     /* JSON errors; 401 instead of a redirect */
 	ROUTE_UPLOAD = 1 << 2,  /* may take a body up to UPLOAD_LIMIT, not BODY_LIMIT */
 	ROUTE_NO_CSRF = 1 << 3, /* a state-changing route without a form (none yet) */
+	ROUTE_EVIDENCE = 1 << 4,/* evidence files: up to EVIDENCE_LIMIT */
 };
 
-enum { BODY_LIMIT = 8 << 20, UPLOAD_LIMIT = 256 << 20 };
+/* EVIDENCE_LIMIT: five files of 10 MB (recognition.h) and the form around
+ * them; every teacher may send it, so not the 256 MB of an import */
+enum { BODY_LIMIT = 8 << 20, UPLOAD_LIMIT = 256 << 20, EVIDENCE_LIMIT = 52 << 20 };
 
 struct route {
 	int methods;            /* M_GET | M_POST ... */

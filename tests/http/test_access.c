@@ -114,10 +114,10 @@ static bool role_may(const char *role, int methods, const char *pattern)
 	/* issue 6 anchor: settings */
 	/* /admin/settings: the system admin's, as every /admin/ page above */
 	/* issue 6 anchor: assessment */
-	/* read by the admins of a scope and the bureau; recorded by centre
-	 * admins and the system admin */
+	/* read by the admins of a scope and the bureau; recorded (the whole
+	 * installation's year) by the system admin */
 	if (!strcmp(pattern, "/assessment/run"))
-		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin");
+		return !strcmp(role, "sysadmin");
 	if (!strncmp(pattern, "/assessment", 11))
 		return !strcmp(role, "sysadmin") || !strcmp(role, "centre_admin") ||
 		       !strcmp(role, "school_admin") || !strcmp(role, "bureau");

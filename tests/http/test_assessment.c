@@ -156,7 +156,7 @@ static void page_per_role_and_scope(void **state)
 
 	http_get(centre, path, &r);
 	expect_status(r, 200);
-	expect_contains(r, "action=\"/assessment/run\"");
+	expect_lacks(r, "action=\"/assessment/run\"");  /* the city's year is not hers to record */
 	{
 		/* a district: more than the school, less than the city */
 		const char *v = strstr(r.body, "<span class=\"value\">");
@@ -235,7 +235,8 @@ static void export_of_those_short(void **state)
 static void the_run_button_records_the_year(void **state)
 {
 	struct response r = { 0 };
-	struct client *centre = client_as("centre"), *school = client_as("school");
+	struct client *admin = client_as("admin"), *centre = client_as("centre"),
+		      *school = client_as("school");
 	char form[32], location[64], path[64];
 
 	(void)state;
@@ -245,25 +246,30 @@ static void the_run_button_records_the_year(void **state)
 	assert_int_equal(db_int("SELECT count(*) FROM assessments WHERE year = %d", year), 0);
 
 	/* without the CSRF token: refused */
-	http_post_form(centre, "/assessment/run", form, &r);
+	http_post_form(admin, "/assessment/run", form, &r);
 	expect_status(r, 403);
 	response_free(&r);
 	post(school, "/assessment/run", form, &r);
 	expect_status(r, 403);
 	response_free(&r);
+	/* a centre admin records no city's year */
+	post(centre, "/assessment/run", form, &r);
+	expect_status(r, 403);
+	response_free(&r);
 	assert_int_equal(db_int("SELECT count(*) FROM assessments WHERE year = %d", year), 0);
 
-	post(centre, "/assessment/run", form, &r);
+	post(admin, "/assessment/run", form, &r);
 	expect_redirect(r, location);
 	response_free(&r);
 	assert_int_equal(db_int("SELECT count(*) FROM assessments WHERE year = %d", year), assessed(NULL));
 	assert_int_equal(db_int("SELECT count(*) FROM assessments WHERE year = %d AND passed = 1", year),
 			 passed(NULL));
 	assert_int_equal(db_int("SELECT count(*) FROM audit_log WHERE action = 'assessment.run'"
-				" AND object = 'assessment:%d' AND actor = 'centre'", year), 1);
+				" AND object = 'assessment:%d' AND actor = 'admin'", year), 1);
 	http_get(centre, path, &r);
 	expect_contains(r, "考核结果最近一次记录于");
 	response_free(&r);
+	client_free(admin);
 	client_free(centre);
 	client_free(school);
 }

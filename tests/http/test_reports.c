@@ -537,6 +537,25 @@ static void person_page_lists_and_forms(void **state)
 	expect_status(resp, 404);
 	response_free(&resp);
 	free(form);
+	/* the research centre's domain spans the city: it reads her page, but
+	 * appraisals are her school's and her district's to give */
+	{
+		struct client *yx;
+
+		make_account("yx-centre", "centre_admin", "gz-yx", DEMO_PASSWORD);
+		yx = client_as("yx-centre");
+		http_get(yx, page, &resp);
+		expect_status(resp, 200);
+		expect_lacks(resp, "/appraisals\">");
+		response_free(&resp);
+		client_refresh_csrf(yx, "/");
+		form = form_encode("csrf", yx->csrf, "year", "2020", "result", "unqualified", NULL);
+		http_post_form(yx, post, form, &resp);
+		expect_status(resp, 403);
+		response_free(&resp);
+		free(form);
+		client_free(yx);
+	}
 	client_free(sch);
 	client_free(t);
 	client_free(kg);

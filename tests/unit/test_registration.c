@@ -333,6 +333,9 @@ static void test_date_days(void **state)
 	assert_int_equal(date_to_days("2023-02-29", &a), -1);
 	assert_int_equal(date_to_days("2023-2-28", &a), -1);
 	assert_int_equal(date_to_days("", &a), -1);
+	assert_int_equal(date_to_days("2026- 1-05", &a), -1);
+	assert_int_equal(date_to_days("2026-+1-05", &a), -1);
+	assert_int_equal(date_to_days("2026-01-+5", &a), -1);
 }
 
 /* ---- reading the facts from a database ---- */

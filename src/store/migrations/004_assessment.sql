@@ -106,6 +106,8 @@ CREATE TABLE registration_batches (
 	skipped     INTEGER NOT NULL DEFAULT 0,   -- no longer qualified: left for one by one
 	message     TEXT,
 	created_at  TEXT NOT NULL,
+	beat_at     TEXT,                    -- the running batch's last progress: a batch
+	                                     -- silent for a minute was stopped under it
 	finished_at TEXT
 );
 

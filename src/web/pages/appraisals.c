@@ -109,6 +109,18 @@ static void forms(struct request *req, const struct person_rec *p)
 	html(req, "</button></div></form></details>\n");
 }
 
+/* Who may enter a person's appraisals and events: they decide her
+ * re-registration, so the school that gives the appraisal (人社部发〔2023〕6号
+ * art. 10), a district centre of her region, or the system admin; never a
+ * municipal centre whose domain spans the city, and never about oneself. */
+static bool may_write(const struct request *req, const struct person_rec *p)
+{
+	if (!registry_view_person_permits(&req->who, PERM_APPRAISALS_WRITE, p) ||
+	    registry_view_is_self(&req->who, p))
+		return false;
+	return req->who.role != ROLE_CENTRE_ADMIN || !strcmp(req->who.centre_kind, "district");
+}
+
 void appraisals_section(struct request *req, const struct person_rec *p)
 {
 	static const enum text_id apr_cols[] = { TX_APR_YEAR, TX_APR_RESULT, TX_APR_ENTERED };
@@ -179,7 +191,7 @@ void appraisals_section(struct request *req, const struct person_rec *p)
 		}
 		html(req, "</tbody></table></div>");
 	}
-	if (registry_view_person_permits(&req->who, PERM_APPRAISALS_WRITE, p))
+	if (may_write(req, p))
 		forms(req, p);
 	html(req, "</section>\n");
 }
@@ -201,7 +213,7 @@ static int writable_person(struct request *req, struct person_rec *p)
 		req_error(req, 404);
 		return -1;
 	}
-	if (!registry_view_person_permits(&req->who, PERM_APPRAISALS_WRITE, p)) {
+	if (!may_write(req, p)) {
 		req_error(req, 403);
 		return -1;
 	}

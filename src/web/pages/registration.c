@@ -865,6 +865,13 @@ void page_registration_decide_all(struct request *req)
 	req_redirect(req, arena_printf(req->arena, "/registration/batches/%lld", (long long)id));
 }
 
+static bool batch_silent(const char *beat_at)
+{
+	time_t beat;
+
+	return clock_parse_iso(beat_at, &beat) < 0 || time(NULL) - beat > 60;
+}
+
 void page_registration_batch(struct request *req)
 {
 	struct regflow_batch b;
@@ -887,8 +894,10 @@ void page_registration_batch(struct request *req)
 	}
 	times(now, today);
 	running = !strcmp(b.state, "running");
-	if (running && !regjobs_running(id)) {
-		/* the server stopped under it: what it decided stays */
+	if (running && !regjobs_running(id) && batch_silent(b.beat_at)) {
+		/* the server stopped under it: what it decided stays.  Not run
+		 * here and silent for a minute: a batch just starting, or run by
+		 * another server on the same database, writes progress sooner */
 		regflow_batch_interrupted(req->store, id, now);
 		if (regflow_batch_get(req->store, req->arena, id, &b) < 0) {
 			req_error(req, 500);
