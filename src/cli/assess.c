@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "core/assessment.h"
+#include "lib/clock.h"
 #include "store/store.h"
 
 int cmd_assess(int argc, char **argv)
@@ -43,6 +44,13 @@ int cmd_assess(int argc, char **argv)
 	year = strtol(year_text, &end, 10);
 	if (*end || end == year_text || year < 1950 || year > 2200)
 		return cli_misuse("assess", "'%s' is not a year (1950-2200)", year_text);
+	{
+		char today[11];
+
+		clock_today(today);
+		if (assessment_year_check((int)year, today, &err) < 0)
+			return cli_fail(&err);
+	}
 	if (cli_config(&cfg, NULL, &err) < 0)
 		return cli_fail(&err);
 	if (cli_open_store(db ? db : cfg.db_path, 0, true, &s, &err) < 0)

@@ -362,6 +362,16 @@ int assessment_each(struct store *s, const struct registry_scope *scope, int yea
 	return rc;
 }
 
+int assessment_year_check(int year, const char *today, struct err *e)
+{
+	if (today && atoi(today) > 0 && year > atoi(today)) {
+		err_set(e, ERR_INVALID, "%d has not begun: a year is assessed from the year itself on "
+			"(today is %s)", year, today);
+		return -1;
+	}
+	return 0;
+}
+
 int32_t assessment_lack10(const struct assessment_row *r)
 {
 	int64_t gap = r->required10 - r->hours10, cats = 0;

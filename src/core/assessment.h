@@ -43,6 +43,9 @@ int assessment_each(struct store *s, const struct registry_scope *scope, int yea
 		    struct err *e);
 
 /* issue 6 anchor: assessment */
+/* A year that can be assessed by today: not one that has not begun.  0, or
+ * -1 with e (ERR_INVALID). */
+int assessment_year_check(int year, const char *today, struct err *e);
 
 #include "core/principal.h"
 #include "lib/arena.h"

@@ -257,6 +257,26 @@ void registration_decide(const struct hours_rules *rules, const struct registrat
 	out->outcome = refusal ? REG_REFUSED : deferral ? REG_DEFERRED : REG_QUALIFIED;
 }
 
+int registration_cycle_check(const struct hours_rules *rules, int start, const char *today,
+			     struct err *e)
+{
+	int first = hours_cycle_start(rules, start);
+
+	/* DOMAIN.md "Five-year cycle": cycles are aligned to fixed years */
+	if (first != start) {
+		err_set(e, ERR_INVALID, "%d is not the first year of a cycle: it is in the cycle %d-%d "
+			"(cycles start in %d, %d, ...)", start, first, first + rules->cycle_years - 1,
+			rules->first_cycle, rules->first_cycle + rules->cycle_years);
+		return -1;
+	}
+	if (today && atoi(today) > 0 && start > atoi(today)) {
+		err_set(e, ERR_INVALID, "the cycle %d-%d has not begun", start,
+			start + rules->cycle_years - 1);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- reading the facts ---- */
 
 /* The cycle's first and last day, and the last year that has ended. */
@@ -469,6 +489,8 @@ int registration_each(struct store *s, const struct registry_scope *scope, int c
 	buf_init(&q.sql);
 	if (hours_rules_load(s, &rules) < 0)
 		goto fail_db;
+	if (registration_cycle_check(&rules, cycle_start, today, e) < 0)
+		goto fail;
 	cycle_days(&rules, cycle_start, today, &c);
 	each_persons_sql(&q, scope, &c);
 	if (qb_prepare(s, &q, &people) < 0)

@@ -110,6 +110,12 @@ struct registration_result {
 void registration_decide(const struct hours_rules *rules, const struct registration_facts *f,
 			 struct registration_result *out);
 
+/* Is start a cycle's first year (2021, 2026, ... by the settings) that
+ * has begun by today?  0, or -1 with e (ERR_INVALID) saying which cycle
+ * holds that year. */
+int registration_cycle_check(const struct hours_rules *rules, int start, const char *today,
+			     struct err *e);
+
 /* Reads a person's hours, appraisals and events and decides.  today:
  * YYYY-MM-DD (which years have ended).  0, or -1 (e filled). */
 int registration_evaluate(struct store *s, int64_t person_id, int cycle_start,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/assessment.h"
+#include "store/store.h"
 #include "core/hours.h"
 #include "core/registry.h"
 #include "lib/buf.h"
@@ -261,6 +262,20 @@ int report_write(struct store *s, const struct report_spec *r, const struct tabl
 	int ncols = r->kind == REPORT_ASSESSMENT ? 7 : 8, rc;
 
 	*rows = 0;
+	/* nothing is written for a year or cycle that cannot be reported */
+	if (r->kind == REPORT_ASSESSMENT) {
+		if (assessment_year_check(r->year, r->today, e) < 0)
+			return -1;
+	} else {
+		struct hours_rules rules;
+
+		if (hours_rules_load(s, &rules) < 0) {
+			err_set(e, ERR_INTERNAL, "cannot read the settings: %s", store_errmsg(s));
+			return -1;
+		}
+		if (registration_cycle_check(&rules, r->year, r->today, e) < 0)
+			return -1;
+	}
 	if (r->format == REPORT_JSON) {
 		if (json_open(&w, to) < 0)
 			return -1;

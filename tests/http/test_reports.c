@@ -391,6 +391,30 @@ static void api_per_role_and_scope(void **state)
 	http_get(sch, "/api/v1/reports/registration?cycle=20x1", &resp);
 	expect_status(resp, 400);
 	response_free(&resp);
+	/* cycles are aligned to fixed years: 2023 is inside 2021-2025 */
+	http_get(sch, "/api/v1/reports/registration?cycle=2023", &resp);
+	expect_status(resp, 400);
+	expect_contains(resp, "2021-2025");
+	response_free(&resp);
+	http_get(sch, "/api/v1/reports/registration?cycle=2031", &resp);
+	expect_status(resp, 400);
+	response_free(&resp);
+	http_get(sch, "/api/v1/reports/assessment?year=2099", &resp);
+	expect_status(resp, 400);
+	response_free(&resp);
+	http_get(sch, "/reports/registration?cycle=2023", &resp);
+	expect_status(resp, 400);
+	response_free(&resp);
+	tdc_cli(&r, NULL, "report", "registration", "--cycle", "2022", "--format", "csv", "--db",
+		harness_db(), NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "not the first year of a cycle"));
+	assert_int_equal(r.out[0], '\0');   /* nothing written */
+	cli_result_free(&r);
+	tdc_cli(&r, NULL, "assess", "--year", "2099", "--db", harness_db(), NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "2099 has not begun"));
+	cli_result_free(&r);
 	/* the school admin: exactly her school's rows, as the command line writes them */
 	http_get(sch, "/api/v1/reports/registration?cycle=2021", &resp);
 	expect_status(resp, 200);

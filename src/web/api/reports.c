@@ -41,7 +41,10 @@ static void report_json(struct request *req, enum report_kind kind, const char *
 	buf_reset(&req->out);
 	if (report_write(req->store, &r, &to, &rows, &e) < 0 || !buf_ok(&req->out)) {
 		buf_reset(&req->out);
-		req_error(req, 500);
+		if (e.code == ERR_INVALID)
+			req_api_error(req, 400, "bad_request", e.message);
+		else
+			req_error(req, 500);
 		return;
 	}
 	req->status = 200;

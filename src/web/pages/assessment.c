@@ -73,7 +73,8 @@ static int year_of(struct request *req, int *this_year)
 	if (!y || !*y)
 		return *this_year;
 	v = strtol(y, &end, 10);
-	return *end || v < 1950 || v > 2200 ? -1 : (int)v;
+	/* a year that has not begun has nothing to assess */
+	return *end || v < 1950 || v > *this_year ? -1 : (int)v;
 }
 
 /* "general:12.0, elective:3.5" -> "公需科目 12.0、选修 3.5" */
@@ -495,6 +496,15 @@ void page_assessment_run(struct request *req)
 	if (!y || *end || year < 1950 || year > 2200) {
 		req_error(req, 400);
 		return;
+	}
+	{
+		char today[11];
+
+		clock_today(today);
+		if (assessment_year_check((int)year, today, &e) < 0) {
+			layout_error_page(req, 422, e.message);
+			return;
+		}
 	}
 	/* the whole installation's year: the recorded results are one table */
 	if (assessment_run(req->store, (int)year, &who, &sum, &e) < 0) {

@@ -303,6 +303,11 @@ void page_report_registration(struct request *req)
 	registry_scope_of(&req->who, &sc);
 	if (report_registration_summary(req->store, req->arena, &sc, cycle, today, offset, PAGE_SIZE,
 					&sum, &e) < 0) {
+		if (e.code == ERR_INVALID) {
+			/* a year inside a cycle, or a cycle not begun: say which */
+			layout_error_page(req, 400, e.message);
+			return;
+		}
 		fprintf(stderr, "tdc: %s %s: %s\n", req->method_name, req->path, e.message);
 		req_error(req, 500);
 		return;
@@ -354,8 +359,12 @@ void page_report_registration_export(struct request *req)
 	r.format = xlsx ? REPORT_XLSX : REPORT_CSV;
 	buf_reset(&req->out);
 	if (report_write(req->store, &r, &to, &rows, &e) < 0) {
-		fprintf(stderr, "tdc: %s %s: %s\n", req->method_name, req->path, e.message);
 		buf_reset(&req->out);
+		if (e.code == ERR_INVALID) {
+			layout_error_page(req, 400, e.message);
+			return;
+		}
+		fprintf(stderr, "tdc: %s %s: %s\n", req->method_name, req->path, e.message);
 		req_error(req, 500);
 		return;
 	}
