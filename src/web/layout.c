@@ -1,6 +1,7 @@
 /* layout.c - the page frame and navigation (see layout.h). */
 #include "layout.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -213,15 +214,21 @@ void layout_error_page(struct request *req, int status, const char *message)
 	layout_end(req);
 }
 
-void layout_time(struct request *req, const char *iso)
+const char *layout_time_text(const char *iso, char *out, size_t n)
 {
 	time_t t;
 	struct tm tm;
-	char out[32];
 
 	if (iso && clock_parse_iso(iso, &t) == 0 && localtime_r(&t, &tm) &&
-	    strftime(out, sizeof out, "%Y-%m-%d %H:%M", &tm) > 0)
-		html_text(req, out);
-	else
-		html_text(req, iso ? iso : "");
+	    strftime(out, n, "%Y-%m-%d %H:%M", &tm) > 0)
+		return out;
+	snprintf(out, n, "%s", iso ? iso : "");
+	return out;
+}
+
+void layout_time(struct request *req, const char *iso)
+{
+	char out[32];
+
+	html_text(req, layout_time_text(iso, out, sizeof out));
 }

@@ -21,5 +21,7 @@ const char *layout_role_name(struct request *req, enum role r);
 /* A time the database keeps (UTC "2026-11-23T23:00:11Z") as people read it:
  * "2026-11-24 07:00" in the server's local time zone; other text as it is. */
 void layout_time(struct request *req, const char *iso);
+/* The same into out (at least 32 bytes), for a sentence. */
+const char *layout_time_text(const char *iso, char *out, size_t n);
 
 #endif

@@ -210,8 +210,9 @@ static const struct route routes[] = {
 	{ GET,  "/reports/registration",                 page_report_registration, 0,            PERM_ASSESSMENT_READ },
 	{ GET,  "/reports/registration.xlsx",            page_report_registration_export, 0,     PERM_ASSESSMENT_READ },
 	{ GET,  "/reports/registration.csv",             page_report_registration_export, 0,     PERM_ASSESSMENT_READ },
-	{ GET,  "/api/v1/reports/assessment",            api_report_assessment,  ROUTE_API,      PERM_ASSESSMENT_READ },
-	{ GET,  "/api/v1/reports/registration",          api_report_registration, ROUTE_API,     PERM_ASSESSMENT_READ },
+	/* the API's rows are the caller's scope: a teacher gets her own row */
+	{ GET,  "/api/v1/reports/assessment",            api_report_assessment,  ROUTE_API,      PERM_HOURS_READ },
+	{ GET,  "/api/v1/reports/registration",          api_report_registration, ROUTE_API,     PERM_HOURS_READ },
 };
 
 const struct route *router_routes(size_t *n)

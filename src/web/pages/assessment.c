@@ -221,8 +221,13 @@ static void recorded(struct request *req, int year)
 	int rc = assessment_last_run(req->store, year, at, &sum);
 
 	html(req, "<section class=\"panel\"><p>");
-	if (rc == 1)
-		html_textf(req, T(req, TX_ASM_RECORDED), at, (long long)sum.assessed, (long long)sum.passed);
+	if (rc == 1) {
+		char when[32];
+
+		/* the recorded results are the installation's: its counts, said so */
+		html_textf(req, T(req, TX_ASM_RECORDED), layout_time_text(at, when, sizeof when),
+			   (long long)sum.assessed, (long long)sum.passed);
+	}
 	else
 		html_text(req, T(req, TX_ASM_NOT_RECORDED));
 	html(req, " ");
