@@ -284,12 +284,17 @@ int appraisal_import_row(struct appraisal_import *ai, const struct appraisal_in 
 			     "are also on line %ld", first);
 		return -1;
 	}
-	if (store_prepare(ai->s, sql_appraisal_get, &st) != 0 || stmt_bind_int(st, 1, person_id) ||
-	    stmt_bind_int(st, 2, year))
+	if (store_prepare(ai->s, sql_appraisal_get, &st) != 0)
 		return -2;
+	if (stmt_bind_int(st, 1, person_id) || stmt_bind_int(st, 2, year)) {
+		stmt_done(st);
+		return -2;
+	}
 	rc = stmt_step(st);
-	if (rc < 0)
+	if (rc < 0) {
+		stmt_done(st);
 		return -2;
+	}
 	if (rc == STORE_ROW) {
 		bool same = !strcmp(stmt_text(st, 0), result);
 
@@ -384,12 +389,18 @@ int event_import_row(struct appraisal_import *ai, const struct event_in *in,
 			     "the same person, kind and start date are also on line %ld", first);
 		return -1;
 	}
-	if (store_prepare(ai->s, sql_event_get, &st) != 0 || stmt_bind_int(st, 1, person_id) ||
-	    stmt_bind_text(st, 2, kind) || stmt_bind_text(st, 3, start))
+	if (store_prepare(ai->s, sql_event_get, &st) != 0)
 		return -2;
+	if (stmt_bind_int(st, 1, person_id) || stmt_bind_text(st, 2, kind) ||
+	    stmt_bind_text(st, 3, start)) {
+		stmt_done(st);
+		return -2;
+	}
 	rc = stmt_step(st);
-	if (rc < 0)
+	if (rc < 0) {
+		stmt_done(st);
 		return -2;
+	}
 	if (rc == STORE_ROW) {
 		bool same = !strcmp(stmt_text(st, 0), end) && !strcmp(stmt_text(st, 1), note);
 		char detail[160];

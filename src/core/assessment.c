@@ -146,9 +146,15 @@ static const char SQL_YEAR_TOTALS[] =
 struct pass {
 	const struct hours_rules *rules;
 	int year;
-	int32_t cat10[HOURS_CATEGORIES_MAX];
-	int32_t hours10;
+	/* 64 bits: a sum of many totals cannot overflow on its way */
+	int64_t cat10[HOURS_CATEGORIES_MAX];
+	int64_t hours10;
 };
+
+static int32_t clamp32(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int32_t)v;
+}
 
 static void pass_add(struct pass *p, const char *category, int32_t hours10)
 {
@@ -166,14 +172,14 @@ static void pass_judge(struct pass *p, struct assessment_row *row, const char *r
 	bool ok;
 
 	row->year = p->year;
-	row->hours10 = p->hours10;
+	row->hours10 = clamp32(p->hours10);
 	row->required10 = hours_yearly_required(r, role);
 	ok = row->hours10 >= row->required10;
 	for (int i = 0; i < HOURS_CATEGORIES_MAX; i++) {
 		/* one category never makes up for another */
 		int32_t need = r->category_min10[i];
 
-		row->category_short10[i] = need > 0 && p->cat10[i] < need ? need - p->cat10[i] : 0;
+		row->category_short10[i] = need > 0 && p->cat10[i] < need ? clamp32(need - p->cat10[i]) : 0;
 		if (row->category_short10[i] > 0)
 			ok = false;
 	}
@@ -336,7 +342,7 @@ int assessment_each(struct store *s, const struct registry_scope *scope, int yea
 	struct hours_rules rules;
 	struct registry_scope all = { 0 };
 	struct pass p = { 0 };
-	char jan1[16], after[16];
+	char jan1[16], day2[16], after[ISO_TIME_LEN];
 	int rc;
 
 	if (year < 1950 || year > 2200) {
@@ -352,7 +358,10 @@ int assessment_each(struct store *s, const struct registry_scope *scope, int yea
 	p.rules = &rules;
 	p.year = year;
 	snprintf(jan1, sizeof jan1, "%04d-01-01", year);
-	snprintf(after, sizeof after, "%04d-01-02", year);
+	/* a change recorded after 1 January (local): stored times are UTC */
+	snprintf(day2, sizeof day2, "%04d-01-02", year);
+	if (clock_day_start_iso(day2, after) < 0)
+		snprintf(after, sizeof after, "%s", day2);
 	if (scope->school_code || scope->person_id)
 		rc = each_narrow(s, scope, jan1, after, &p, cb, ctx);
 	else

@@ -7,6 +7,7 @@
 
 #include "core/query.h"
 #include "core/registry.h"
+#include "lib/clock.h"
 #include "lib/date.h"
 #include "store/store.h"
 
@@ -283,6 +284,7 @@ int registration_cycle_check(const struct hours_rules *rules, int start, const c
 struct cycle_days {
 	int start, end;
 	char first_iso[24], last_iso[24], after_iso[24];
+	char after_instant[ISO_TIME_LEN];  /* after_iso's local midnight, as stored times are */
 	int last_ended_year;
 };
 
@@ -294,6 +296,8 @@ static void cycle_days(const struct hours_rules *rules, int cycle_start, const c
 	snprintf(c->first_iso, sizeof c->first_iso, "%04d-01-01", c->start);
 	snprintf(c->last_iso, sizeof c->last_iso, "%04d-12-31", c->end);
 	snprintf(c->after_iso, sizeof c->after_iso, "%04d-01-01", c->end + 1);
+	if (clock_day_start_iso(c->after_iso, c->after_instant) < 0)
+		snprintf(c->after_instant, sizeof c->after_instant, "%.10s", c->after_iso);
 	/* an appraisal is given at a year's end: a year is due once it is over */
 	c->last_ended_year = (today && strlen(today) >= 4 ? atoi(today) : 9999) - 1;
 }
@@ -426,7 +430,7 @@ static void each_persons_sql(struct qb *q, const struct registry_scope *scope,
 	qb_text(q, " OR p.service_start <= ?)", c->last_iso);
 	qb_text(q, " AND (p.status = 'serving' OR EXISTS (SELECT 1 FROM person_history h"
 		   " WHERE h.person_id = p.id AND h.field = 'status' AND h.old_value = 'serving'"
-		   " AND h.at >= ?))", c->after_iso);
+		   " AND h.at >= ?))", c->after_instant);
 	if (scope)
 		qb_person_scope(q, scope);
 	qb_sql(q, " ORDER BY p.id");

@@ -56,3 +56,20 @@ void clock_today(char out[11])
 		gmtime_r(&now, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
+
+int clock_day_start_iso(const char *day, char out[ISO_TIME_LEN])
+{
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	memset(&tm, 0, sizeof tm);
+	end = day ? strptime(day, "%Y-%m-%d", &tm) : NULL;
+	if (!end || *end)
+		return -1;
+	tm.tm_isdst = -1;  /* whatever the zone says on that day */
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return -1;
+	clock_iso(t, out);
+	return 0;
+}

@@ -18,5 +18,9 @@ double clock_ms_since(const struct timespec *start);
  * tomorrow there).  TDC_TODAY=YYYY-MM-DD in the environment sets it, for
  * tests and for trying a deadline ahead of time. */
 void clock_today(char out[11]);
+/* The instant a local calendar day begins, as the database stores times:
+ * "2026-01-02" in Asia/Shanghai -> "2026-01-01T16:00:00Z".  A day is
+ * compared so with stored times (person_history.at).  -1 for no date. */
+int clock_day_start_iso(const char *day, char out[ISO_TIME_LEN]);
 
 #endif

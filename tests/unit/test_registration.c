@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
 #include "core/hours.h"
 #include "core/registration.h"
 #include "fixture.h"
+#include "lib/clock.h"
 #include "lib/date.h"
 #include "lib/err.h"
 #include "store/store.h"
@@ -320,6 +322,25 @@ static void test_codes(void **state)
 	assert_int_equal(registration_outcome_parse("refused"), REG_REFUSED);
 }
 
+static void test_day_start(void **state)
+{
+	char out[ISO_TIME_LEN];
+
+	(void)state;
+	/* stored times are UTC; a day begins at the local midnight */
+	setenv("TZ", "Asia/Shanghai", 1);
+	tzset();
+	assert_int_equal(clock_day_start_iso("2026-01-02", out), 0);
+	assert_string_equal(out, "2026-01-01T16:00:00Z");
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(clock_day_start_iso("2026-01-02", out), 0);
+	assert_string_equal(out, "2026-01-02T00:00:00Z");
+	assert_int_equal(clock_day_start_iso("2026-13-02", out), -1);
+	unsetenv("TZ");
+	tzset();
+}
+
 static void test_date_days(void **state)
 {
 	long a, b;
@@ -472,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_ethics_and_revocation),
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_date_days),
+		cmocka_unit_test(test_day_start),
 		cmocka_unit_test_setup_teardown(test_from_database, setup, teardown),
 	};
 

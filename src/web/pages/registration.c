@@ -133,7 +133,10 @@ static void reasons_list(struct request *req, const struct registration_result *
 				   hours_text(req, r->required10 - r->hours10));
 			break;
 		case REG_APPRAISAL:
-			html_textf(req, T(req, TX_RF_WHY_APPRAISAL), r->unqualified_years);
+			if (r->unqualified_years > 0)
+				html_textf(req, T(req, TX_RF_WHY_APPRAISAL), r->unqualified_years);
+			else
+				html_text(req, T(req, TX_RF_WHY_BASIC));
 			break;
 		case REG_NO_APPRAISAL:
 			html_textf(req, T(req, TX_RF_WHY_NO_APPRAISAL), r->missing_years);
@@ -954,8 +957,7 @@ void page_registration_public(struct request *req)
 	const char *school = NULL;
 	char now[ISO_TIME_LEN], today[DATE_LEN + 1];
 	int n = 0;
-	static const enum text_id head[] = { TX_NAME, TX_RF_OUTCOME, TX_RF_REASONS, TX_RF_POSTED,
-					     TX_RF_FINAL };
+	static const enum text_id head[] = { TX_NAME, TX_RF_OUTCOME, TX_RF_POSTED, TX_RF_FINAL };
 
 	times(now, today);
 	/* the staff of the school: its admin, and its teachers */
@@ -988,7 +990,9 @@ void page_registration_public(struct request *req)
 	layout_table_head(req, head, sizeof head / sizeof head[0], NULL);
 	html(req, "<tbody>");
 	for (int i = 0; i < n; i++) {
-		/* the name, never the ID number: 公示 is to colleagues */
+		/* the name and the outcome, never the ID number nor the
+		 * reasons (an ethics finding is hers and her school's, not
+		 * every colleague's): 公示 is to colleagues */
 		html(req, "<tr data-application=\"");
 		html_textf(req, "%lld", (long long)apps[i].id);
 		html(req, "\"><td>");
@@ -996,15 +1000,13 @@ void page_registration_public(struct request *req)
 		html(req, "</td><td>");
 		outcome_badge(req, apps[i].outcome);
 		html(req, "</td><td>");
-		reason_words(req, apps[i].reasons);
-		html(req, "</td><td>");
 		html_text(req, apps[i].posted_at);
 		html(req, "</td><td>");
 		html_text(req, apps[i].final_date);
 		html(req, "</td></tr>\n");
 	}
 	if (n == 0)
-		empty_row(req, 5, TX_RF_PUBLIC_NONE);
+		empty_row(req, 4, TX_RF_PUBLIC_NONE);
 	html(req, "</tbody></table></div>\n");
 	layout_end(req);
 }
