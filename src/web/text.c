@@ -849,6 +849,7 @@ static const char *const catalogue[TX__MAX][LANG__MAX] = {
 	[TX_RF_ALL_MET] = { "各项条件均已符合。", "Every condition is met." },
 	[TX_RF_WHY_HOURS] = { "周期学时 %s，要求 %s，尚差 %s 学时", "%s hours in the cycle, %s required: %s to go" },
 	[TX_RF_WHY_APPRAISAL] = { "年度考核有 %d 个年度不合格", "%d year(s) appraised unqualified" },
+	[TX_RF_LIST_MORE] = { "这里列出最早的 300 份；处理完后显示后面的。", "The oldest 300 are listed; the next appear as these are done." },
 	[TX_RF_WHY_BASIC] = { "年度考核有基本合格的年度（基本合格暂缓注册）", "a year appraised basically qualified (which defers registration)" },
 	[TX_RF_WHY_NO_APPRAISAL] = { "%d 个应考核年度没有年度考核结果", "%d assessed year(s) with no appraisal on record" },
 	[TX_RF_WHY_SUSPENSION] = { "周期内中止教学 %d 天，超过 %d 天", "teaching suspended %d days in the cycle, more than %d" },

@@ -305,9 +305,19 @@ static void step_error(struct request *req, const struct err *e)
 /* The frame of the review and decide pages: the heading with the
  * caller's school or centre and the cycle, the notice of the step just
  * done, the help, and the table's head. */
+/* A worklist shows the oldest this many; deciding them brings the next
+ * (each row is judged now, a few queries each).  The batch takes all. */
+enum { WORKLIST_MAX = 300 };
+
+static void worklist_more(struct request *req, int n)
+{
+	if (n >= WORKLIST_MAX)
+		layout_notice(req, "info", T(req, TX_RF_LIST_MORE));
+}
+
 static void worklist_start(struct request *req, enum text_id title, enum text_id help,
 			   const struct hours_rules *rules, int cycle, const char *table_class,
-			   const enum text_id *head, size_t nhead)
+			   const enum text_id *head, size_t nhead, int n)
 {
 	layout_start(req, T(req, title));
 	html(req, "<div class=\"page-head\"><h1>");
@@ -318,6 +328,7 @@ static void worklist_start(struct request *req, enum text_id title, enum text_id
 	cycle_label(req, rules, cycle);
 	html(req, "</p></div>\n");
 	done_notice(req);
+	worklist_more(req, n);
 	html(req, "<p class=\"help\">");
 	html_text(req, T(req, help));
 	html(req, "</p>\n<div class=\"table-wrap\"><table class=\"data ");
@@ -601,12 +612,13 @@ void page_registration_review(struct request *req)
 	f.school_code = req->who.scope;
 	f.state = "applied";
 	f.cycle_start = cycle;
+	f.limit = WORKLIST_MAX;
 	if (regflow_list(req->store, req->arena, &f, &apps, &n) < 0) {
 		req_error(req, 500);
 		return;
 	}
 	worklist_start(req, TX_RF_REVIEW_TITLE, TX_RF_REVIEW_HELP, &rules, cycle, "review", head,
-		       sizeof head / sizeof head[0]);
+		       sizeof head / sizeof head[0], n);
 	for (int i = 0; i < n; i++) {
 		struct registration_result r;
 		struct err e = { 0 };
@@ -731,6 +743,7 @@ void page_registration_decide(struct request *req)
 	f.district_code = district;
 	f.state = "agreed";
 	f.cycle_start = cycle;
+	f.limit = WORKLIST_MAX;
 	if (regflow_list(req->store, req->arena, &f, &apps, &n) < 0) {
 		req_error(req, 500);
 		return;
@@ -744,7 +757,7 @@ void page_registration_decide(struct request *req)
 	}
 
 	worklist_start(req, TX_RF_DECIDE_TITLE, TX_RF_DECIDE_HELP, &rules, cycle, "decide", head,
-		       sizeof head / sizeof head[0]);
+		       sizeof head / sizeof head[0], n);
 	for (int i = 0; i < n; i++) {
 		struct registration_result r;
 		struct err e = { 0 };
