@@ -110,6 +110,16 @@ int cmd_settings(int argc, char **argv)
 		if (effective(s, d, v, sizeof v, &stored) < 0) {
 			err_set(&err, ERR_IO, "cannot read settings: %s", store_errmsg(s));
 			rc = cli_fail(&err);
+		} else if (!stored && d->optional) {
+			/* what applies when a key is unset: a role's minimum is the
+			 * installation's; a category has none */
+			const struct setting_def *base = settings_find("hours.yearly_min");
+
+			if (d->suffix_kind && !strcmp(d->suffix_kind, "person_role") && base &&
+			    effective(s, base, v, sizeof v, &stored) == 0)
+				printf("%s\n", v);
+			else
+				printf("off\n");
 		} else {
 			printf("%s\n", v);
 		}

@@ -391,6 +391,13 @@ static void settings_and_assess_commands(void **state)
 	tdc_cli(&res, NULL, "settings", "get", "hours.cycle_min", "--db", db, (char *)NULL);
 	assert_string_equal(res.out, "360.0\n");
 	cli_result_free(&res);
+	/* unset optional keys: what applies */
+	tdc_cli(&res, NULL, "settings", "get", "hours.yearly_min.trainer", "--db", db, (char *)NULL);
+	assert_string_equal(res.out, "72.0\n");
+	cli_result_free(&res);
+	tdc_cli(&res, NULL, "settings", "get", "hours.category_min.general", "--db", db, (char *)NULL);
+	assert_string_equal(res.out, "off\n");
+	cli_result_free(&res);
 
 	snprintf(ytext, sizeof ytext, "%d", year - 1);
 	tdc_cli(&res, NULL, "assess", "--year", ytext, "--db", db, (char *)NULL);
