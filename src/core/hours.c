@@ -124,73 +124,91 @@ char *hours_format(int64_t hours10, char *out)
 
 #include <stdlib.h>
 
-#include "core/settings.h"
-
-static int setting_int(struct store *s, const char *key, int dflt, int min, int max, int *out)
-{
-	char v[32];
-	char *end;
-	long n;
-	int rc = settings_get(s, key, v, sizeof v);
-
-	if (rc < 0)
-		return -1;
-	*out = dflt;
-	if (rc == 0)
-		return 0;
-	n = strtol(v, &end, 10);
-	if (*v && !*end && n >= min && n <= max)
-		*out = (int)n;
-	return 0;
-}
+#include "store/store.h"
 
 const char *const hours_person_roles[] = {
 	"teacher", "principal", "director", "researcher", "trainer", NULL,
 };
 
-/* 0 when absent or not a number of hours; -1 when the database failed. */
-static int setting_hours(struct store *s, const char *key, int32_t *out)
+/* An integer setting in [min, max]; anything else leaves *out. */
+static void int_value(const char *v, int min, int max, int *out)
 {
-	char v[32];
-	int32_t h10;
-	int rc = settings_get(s, key, v, sizeof v);
+	char *end;
+	long n = strtol(v, &end, 10);
 
-	if (rc < 0)
-		return -1;
-	if (rc > 0 && hours_parse(v, &h10) == HOURS_OK)
-		*out = h10;
-	return 0;
+	if (*v && !*end && n >= min && n <= max)
+		*out = (int)n;
 }
+
+/* A setting of hours; one that is not hours leaves *out. */
+static void hours_value(const char *v, int32_t *out)
+{
+	int32_t h10;
+
+	if (hours_parse(v, &h10) == HOURS_OK)
+		*out = h10;
+}
+
+/* key's position in list after prefix ("hours.yearly_min." + "teacher"), or -1. */
+static int suffix_index(const char *key, const char *prefix, const char *const *list, int max)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(key, prefix, n))
+		return -1;
+	for (int i = 0; list[i] && i < max; i++)
+		if (!strcmp(key + n, list[i]))
+			return i;
+	return -1;
+}
+
+/* One read of every key the rules take: the rules are loaded for each
+ * page, report and decision, so not a query per key. */
+static const char sql_rules[] =
+	"SELECT key, value FROM settings WHERE key LIKE 'hours.%' OR key LIKE 'registration.%'";
 
 int hours_rules_load(struct store *s, struct hours_rules *r)
 {
-	char key[64];
-	int basic;
+	struct stmt *st;
+	int rc, basic = 1;
 
 	memset(r, 0, sizeof *r);
 	r->yearly10 = 720;
 	r->cycle10 = 3600;
-	if (setting_hours(s, "hours.yearly_min", &r->yearly10) < 0 ||
-	    setting_hours(s, "hours.cycle_min", &r->cycle10) < 0)
+	r->cycle_years = 5;
+	r->first_cycle = 2021;
+	r->suspension_limit_days = 180;
+	if (store_prepare(s, sql_rules, &st) < 0)
 		return -1;
-	for (int i = 0; hours_person_roles[i]; i++) {
-		snprintf(key, sizeof key, "hours.yearly_min.%s", hours_person_roles[i]);
-		if (setting_hours(s, key, &r->role_yearly10[i]) < 0)
-			return -1;
+	while ((rc = stmt_step(st)) == STORE_ROW) {
+		const char *key = stmt_text(st, 0), *v = stmt_text(st, 1);
+		int i;
+
+		if (!strcmp(key, "hours.yearly_min"))
+			hours_value(v, &r->yearly10);
+		else if (!strcmp(key, "hours.cycle_min"))
+			hours_value(v, &r->cycle10);
+		else if (!strcmp(key, "hours.cycle_years"))
+			int_value(v, 1, 10, &r->cycle_years);
+		else if (!strcmp(key, "hours.first_cycle"))
+			int_value(v, 1990, 2100, &r->first_cycle);
+		else if (!strcmp(key, "registration.suspension_limit_days"))
+			int_value(v, 0, 3660, &r->suspension_limit_days);
+		else if (!strcmp(key, "registration.basic_defers"))
+			int_value(v, 0, 1, &basic);
+		else if ((i = suffix_index(key, "hours.yearly_min.", hours_person_roles,
+					   HOURS_PERSON_ROLES)) >= 0)
+			hours_value(v, &r->role_yearly10[i]);
+		else if ((i = suffix_index(key, "hours.category_min.", hours_categories,
+					   HOURS_CATEGORIES_MAX)) >= 0)
+			hours_value(v, &r->category_min10[i]);
 	}
-	for (int i = 0; hours_categories[i] && i < HOURS_CATEGORIES_MAX; i++) {
-		snprintf(key, sizeof key, "hours.category_min.%s", hours_categories[i]);
-		if (setting_hours(s, key, &r->category_min10[i]) < 0)
-			return -1;
+	stmt_done(st);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < HOURS_CATEGORIES_MAX; i++)
 		if (r->category_min10[i] > 0)
 			r->any_category_min = true;
-	}
-	if (setting_int(s, "hours.cycle_years", 5, 1, 10, &r->cycle_years) ||
-	    setting_int(s, "hours.first_cycle", 2021, 1990, 2100, &r->first_cycle) ||
-	    setting_int(s, "registration.suspension_limit_days", 180, 0, 3660,
-			&r->suspension_limit_days) ||
-	    setting_int(s, "registration.basic_defers", 1, 0, 1, &basic))
-		return -1;
 	r->basic_defers = basic == 1;
 	return 0;
 }

@@ -340,6 +340,18 @@ int registration_evaluate(struct store *s, int64_t person_id, int cycle_start,
 			  const char *today, struct registration_result *out, struct err *e)
 {
 	struct hours_rules rules;
+
+	if (hours_rules_load(s, &rules) < 0) {
+		err_set(e, ERR_INTERNAL, "the database failed: %s", store_errmsg(s));
+		return -1;
+	}
+	return registration_evaluate_with(s, &rules, person_id, cycle_start, today, out, e);
+}
+
+int registration_evaluate_with(struct store *s, const struct hours_rules *rules, int64_t person_id,
+			       int cycle_start, const char *today, struct registration_result *out,
+			       struct err *e)
+{
 	struct cycle_days c;
 	struct registration_facts f;
 	struct registration_event events[REG_EVENTS_MAX];
@@ -348,9 +360,7 @@ int registration_evaluate(struct store *s, int64_t person_id, int cycle_start,
 	int rc;
 
 	memset(&f, 0, sizeof f);
-	if (hours_rules_load(s, &rules) < 0)
-		goto fail_db;
-	cycle_days(&rules, cycle_start, today, &c);
+	cycle_days(rules, cycle_start, today, &c);
 
 	if (store_prepare(s, SQL_PERSON, &st) < 0)
 		goto fail_db;
@@ -407,7 +417,7 @@ int registration_evaluate(struct store *s, int64_t person_id, int cycle_start,
 	f.role = role;
 	f.events = events;
 	f.last_ended_year = c.last_ended_year;
-	registration_decide(&rules, &f, out);
+	registration_decide(rules, &f, out);
 	return 0;
 
 fail_db:
@@ -526,7 +536,7 @@ int registration_each(struct store *s, const struct registry_scope *scope, int c
 		row.school_code = stmt_text(people, 3);
 		row.district_code = stmt_text(people, 4);
 		if (!merge) {
-			if (registration_evaluate(s, id, cycle_start, today, &row.r, e) < 0)
+			if (registration_evaluate_with(s, &rules, id, cycle_start, today, &row.r, e) < 0)
 				goto fail;
 		} else {
 			memset(&f, 0, sizeof f);

@@ -120,6 +120,10 @@ int registration_cycle_check(const struct hours_rules *rules, int start, const c
  * YYYY-MM-DD (which years have ended).  0, or -1 (e filled). */
 int registration_evaluate(struct store *s, int64_t person_id, int cycle_start,
 			  const char *today, struct registration_result *out, struct err *e);
+/* The same with the rules already loaded, for a list of persons. */
+int registration_evaluate_with(struct store *s, const struct hours_rules *rules, int64_t person_id,
+			       int cycle_start, const char *today, struct registration_result *out,
+			       struct err *e);
 
 /* One person of a scope with the outcome for the cycle. */
 struct registration_row {

@@ -83,6 +83,46 @@ static void test_format(void **state)
 	assert_string_equal(hours_format(36000, b), "3600.0");
 }
 
+/* The settings the rules read, in one query: defaults, every key, and a
+ * value that is no value left at its default. */
+static void test_rules_load(void **state)
+{
+	struct tmpdb t;
+	struct hours_rules r;
+
+	(void)state;
+	assert_int_equal(fixture_db_open(&t, "rules"), 0);
+	assert_int_equal(hours_rules_load(t.s, &r), 0);
+	assert_int_equal(r.yearly10, 720);
+	assert_int_equal(r.cycle10, 3600);
+	assert_int_equal(r.cycle_years, 5);
+	assert_int_equal(r.first_cycle, 2021);
+	assert_int_equal(r.suspension_limit_days, 180);
+	assert_true(r.basic_defers);
+	assert_false(r.any_category_min);
+	assert_int_equal(hours_yearly_required(&r, "trainer"), 720);
+	assert_int_equal(fixture_exec(t.s, "INSERT INTO settings (key, value) VALUES"
+				      " ('hours.yearly_min', '80.5'), ('hours.cycle_min', '400'),"
+				      " ('hours.cycle_years', '4'), ('hours.first_cycle', '2020'),"
+				      " ('hours.yearly_min.trainer', '90'), ('hours.category_min.general', '30'),"
+				      " ('registration.suspension_limit_days', '200'),"
+				      " ('registration.basic_defers', '0'),"
+				      " ('hours.category_min.nonsense', '10'), ('hours.cycle_years', 'x')"
+				      " ON CONFLICT (key) DO UPDATE SET value = excluded.value"), 0);
+	assert_int_equal(hours_rules_load(t.s, &r), 0);
+	assert_int_equal(r.yearly10, 805);
+	assert_int_equal(r.cycle10, 4000);
+	assert_int_equal(r.cycle_years, 5);    /* 'x' is no number of years: the default */
+	assert_int_equal(r.first_cycle, 2020);
+	assert_int_equal(hours_yearly_required(&r, "trainer"), 900);
+	assert_int_equal(hours_yearly_required(&r, "teacher"), 805);
+	assert_true(r.any_category_min);
+	assert_int_equal(r.category_min10[13], 300);   /* hours_categories[13] = general */
+	assert_int_equal(r.suspension_limit_days, 200);
+	assert_false(r.basic_defers);
+	fixture_db_close(&t);
+}
+
 static void test_cycle(void **state)
 {
 	struct hours_rules r = { .yearly10 = 720, .cycle10 = 3600, .cycle_years = 5, .first_cycle = 2021 };
@@ -175,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_rules_load),
 		cmocka_unit_test(test_ledger),
 	};
 

@@ -629,8 +629,8 @@ void page_registration_review(struct request *req)
 		html(req, "</td><td>");
 		html_text(req, *apps[i].statement ? apps[i].statement : "—");
 		html(req, "</td><td>");
-		if (registration_evaluate(req->store, apps[i].person_id, apps[i].cycle_start, today, &r,
-					  &e) == 0) {
+		if (registration_evaluate_with(req->store, &rules, apps[i].person_id,
+					       apps[i].cycle_start, today, &r, &e) == 0) {
 			outcome_badge(req, registration_outcome_code(r.outcome));
 			reasons_list(req, &r, &rules);
 		}
@@ -761,8 +761,8 @@ void page_registration_decide(struct request *req)
 	for (int i = 0; i < n; i++) {
 		struct registration_result r;
 		struct err e = { 0 };
-		bool ok = registration_evaluate(req->store, apps[i].person_id, apps[i].cycle_start, today,
-						&r, &e) == 0;
+		bool ok = registration_evaluate_with(req->store, &rules, apps[i].person_id,
+						     apps[i].cycle_start, today, &r, &e) == 0;
 
 		if (ok && r.outcome == REG_QUALIFIED)
 			qualified++;
