@@ -186,7 +186,7 @@ const struct cli_cmd cli_commands[] = {
 	  "minimum that is set (tdc settings).  Records the results, replacing the\n"
 	  "year's earlier ones, so run it again after late entries; the run is in\n"
 	  "the audit log.  Prints the number assessed and passed, the pass rate and\n"
-	  "the seconds it took.\n" },
+	  "the seconds it took.  A year that has not begun is refused (exit status 1).\n" },
 	/* issue 6 anchor: appraisals */
 	/* issue 6 anchor: registration */
 	/* issue 6 anchor: recognition */
@@ -203,6 +203,8 @@ const struct cli_cmd cli_commands[] = {
 	  "starts in year S (定期注册): id_number, name, school_code, cycle_start,\n"
 	  "hours, required, outcome (qualified, deferred or refused) and reasons (the\n"
 	  "codes ethics, appraisal, revoked, hours, no_appraisal, suspension).\n"
+	  "S must be a cycle's first year (2021, 2026, ... by the settings) and Y or S\n"
+	  "must have begun; otherwise nothing is written and the exit status is 1.\n"
 	  "\n"
 	  "JSON is an array of objects with exactly these keys: hours as strings with\n"
 	  "one decimal (\"71.5\"), passed a boolean, reasons an array.  CSV (UTF-8 with\n"
